@@ -1,0 +1,227 @@
+"""The command line: a thin shell over the library, and the one place that prints or exits.
+
+Exit codes (documented in the README):
+  0  success
+  1  the project has errors (or warnings, with --strict); nothing was written
+  2  the command line itself is wrong
+  3  an output could not be written
+  70 an internal error (a bug in chapbook: please report it)
+  130 interrupted (Ctrl-C)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from .build import BuildReport, Plan
+    from .diagnostics import Diagnostic
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
+
+app = typer.Typer(
+    help="Publish themed anthologies of reviews as EPUB 3 and print-ready PDF.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ProjectOption = Annotated[Path, typer.Option("--project", "-C", help="Project folder.",
+                                             file_okay=False)]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Also show info notes.")]
+DraftsOption = Annotated[bool, typer.Option("--drafts", help="Include pieces marked draft.")]
+
+
+@app.command()
+def build(
+    slugs: Annotated[list[str] | None, typer.Argument(help="Anthologies to build (default: all).",
+                                                      show_default=False)] = None,
+    fmt: Annotated[list[str] | None, typer.Option("--format", "-f",
+                                                  help="epub or pdf (repeatable).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder.",
+                                             file_okay=False)] = None,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    style: Annotated[str | None, typer.Option(help="Use this style for every book.")] = None,
+    drafts: DraftsOption = False,
+    project: ProjectOption = Path("."),
+    verbose: VerboseOption = False,
+) -> None:
+    """Build the EPUB and PDF of each anthology into build/."""
+    from .build import FORMATS, BuildOptions
+    from .build import build as run_build
+
+    formats = tuple(fmt or FORMATS)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise typer.BadParameter(f"unknown format {unknown[0]!r}; use epub or pdf",
+                                 param_hint="--format")
+    options = BuildOptions(formats=formats, only=tuple(slugs or ()), out_dir=out,
+                           include_drafts=drafts, strict=strict, style=style)
+    with _progress() as step:
+        report = run_build(project.resolve(), options, step)
+    raise typer.Exit(_finish_build(report, project.resolve(), strict, verbose))
+
+
+@app.command("list")
+def list_books(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    drafts: DraftsOption = False,
+    project: ProjectOption = Path("."),
+    verbose: VerboseOption = False,
+) -> None:
+    """Show each anthology and its pieces, in order."""
+    from .build import BuildOptions, plan
+
+    the_plan = plan(project.resolve(), BuildOptions(include_drafts=drafts))
+    code = _report(the_plan.diagnostics, strict=False, verbose=verbose)
+    if as_json:
+        typer.echo(json.dumps(_plan_json(the_plan), indent=2, ensure_ascii=False))
+    else:
+        _print_tree(the_plan)
+    raise typer.Exit(code)
+
+
+@app.command()
+def check(
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    drafts: DraftsOption = False,
+    project: ProjectOption = Path("."),
+    verbose: VerboseOption = False,
+) -> None:
+    """Read and collect everything, print every diagnostic, write nothing."""
+    from .build import BuildOptions, plan
+
+    the_plan = plan(project.resolve(), BuildOptions(include_drafts=drafts))
+    code = _report(the_plan.diagnostics, strict, verbose)
+    if code == EXIT_OK:
+        pieces = len(the_plan.manuscripts)
+        _stderr(f"ok: {pieces} manuscripts, {len(the_plan.anthologies)} anthologies")
+    raise typer.Exit(code)
+
+
+@app.command()
+def init(directory: Annotated[Path, typer.Argument(help="Folder for the new project.")]) -> None:
+    """Start a project: chapbook.toml and a manuscripts/ folder with one example."""
+    from .scaffold import ScaffoldError, scaffold
+
+    try:
+        created = scaffold(directory)
+    except ScaffoldError as exc:
+        _stderr(f"error: {exc}")
+        raise typer.Exit(EXIT_ERRORS) from None
+    for path in created:
+        _stderr(f"created {path}")
+    _stderr(f"next: cd {directory} && chapbook build")
+
+
+# ---- output ------------------------------------------------------------------------------
+
+
+def _stderr(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def _report(diagnostics: tuple[Diagnostic, ...], strict: bool, verbose: bool) -> int:
+    from .diagnostics import Severity, has_errors
+
+    shown = [d for d in diagnostics if verbose or d.severity >= Severity.WARNING]
+    for diagnostic in sorted(shown, key=_diagnostic_order):
+        _stderr(str(diagnostic))
+    return EXIT_ERRORS if has_errors(diagnostics, strict) else EXIT_OK
+
+
+def _diagnostic_order(diagnostic: Diagnostic) -> tuple[str, int]:
+    where = diagnostic.location
+    return (where.path, where.line or 0) if where else ("", 0)
+
+
+def _finish_build(report: BuildReport, root: Path, strict: bool, verbose: bool) -> int:
+    code = _report(report.all_diagnostics, strict, verbose)
+    if any(d.code == "write-failed" for d in report.diagnostics):
+        return EXIT_WRITE
+    if code != EXIT_OK and not report.outputs:
+        _stderr("build failed: nothing was written")
+        return code
+    for path in report.outputs:
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        _stderr(f"wrote {shown}")
+    return code
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str], None]]:
+    """A spinner with the current output on a terminal; plain lines otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda name: _stderr(f"building {name}")
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status("reading manuscripts") as status:
+        yield lambda name: status.update(f"building {name}")
+
+
+def _plan_json(the_plan: Plan) -> dict[str, Any]:
+    return {"anthologies": [
+        {
+            "slug": book.slug,
+            "title": book.title,
+            "subtitle": book.config.subtitle,
+            "editors": list(book.editors),
+            "language": book.language,
+            "identifier": book.identifier,
+            "foreword": book.foreword.slug if book.foreword else None,
+            "pieces": [_piece_json(p) for p in book.pieces],
+        }
+        for book in the_plan.anthologies
+    ]}
+
+
+def _piece_json(piece: Any) -> dict[str, Any]:
+    return {
+        "slug": piece.slug,
+        "title": piece.title,
+        "authors": [c.name for c in piece.authors],
+        "date": piece.date.isoformat() if piece.date else None,
+        "work": piece.work.title if piece.work else None,
+        "kind": piece.work.kind if piece.work else None,
+        "rating": piece.rating.short if piece.rating else None,
+        "tags": list(piece.tags),
+        "source": piece.source.path,
+    }
+
+
+def _print_tree(the_plan: Plan) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    console = Console(highlight=False)
+    for book in the_plan.anthologies:
+        tree = Tree(f"[bold]{escape(book.title)}[/bold] ({book.slug}, {len(book.pieces)} pieces)")
+        if book.foreword:
+            tree.add(f"[italic]{escape(book.foreword.title)}[/italic] — "
+                     f"{escape(book.foreword.byline)}")
+        for piece in book.pieces:
+            tree.add(f"{escape(piece.title)} — {escape(piece.byline or 'anonymous')} "
+                     f"[dim]({piece.slug})[/dim]")
+        console.print(tree)
+
+
+def main() -> None:
+    """Entry point: the one error boundary. No traceback for anything a user can cause."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        _stderr("interrupted")
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as exc:  # a bug in chapbook, not in the user's project
+        _stderr(f"internal error: {type(exc).__name__}: {exc}")
+        _stderr("this is a bug in chapbook; please report it with the command you ran")
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,122 @@
+"""Readers turn one source file into a `Manuscript`, or into diagnostics saying why not.
+
+Each format only knows how to find the title, standfirst and Markdown body in its text
+(`TextParts`); decoding, front matter, validation and rendering are shared here, so every
+format meets in the same model with the same checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, Location, error, relative_path, warning
+from ..metadata import manuscript_from_parts
+from ..models import Manuscript
+from ..yamlsource import YamlDocument, load_mapping, split_front_matter
+from . import markdown, text
+from .parts import ReadSettings, TextParts
+
+__all__ = ["READERS", "ReadResult", "ReadSettings", "TextParts", "read_manuscript",
+           "read_pool", "supported_suffixes"]
+
+FormatReader = Callable[[str, int, Location], TextParts]
+
+# One entry per format, by file suffix; a new format is one module and one line here.
+READERS: dict[str, FormatReader] = {
+    ".md": markdown.extract,
+    ".markdown": markdown.extract,
+    ".txt": text.extract,
+}
+
+
+def supported_suffixes() -> tuple[str, ...]:
+    return tuple(READERS)
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    manuscript: Manuscript | None
+    diagnostics: tuple[Diagnostic, ...] = field(default_factory=tuple)
+
+
+# XML 1.0 forbids these; they arrive from copy-paste and old word processors.
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def read_manuscript(path: Path, settings: ReadSettings) -> ReadResult:
+    """Read one file. Never raises for bad content: problems come back as diagnostics."""
+    where = Location(relative_path(path, settings.root))
+    extract = READERS.get(path.suffix.lower())
+    if extract is None:
+        return ReadResult(None, (error("unsupported-format",
+                                       f"no reader for '{path.suffix}' files", where,
+                                       f"use one of: {', '.join(READERS)}"),))
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return ReadResult(None, (error("unreadable", f"cannot read file: {exc.strerror}",
+                                       where),))
+    decoded, problems = _decode(raw, where, settings)
+    if decoded is None:
+        return ReadResult(None, tuple(problems))
+    front, fence_problem = split_front_matter(decoded)
+    if fence_problem:
+        return ReadResult(None, (*problems, _located(fence_problem, where)))
+    document = YamlDocument({})
+    if front.yaml_text is not None:
+        loaded, yaml_problems = load_mapping(front.yaml_text,
+                                             where.at_line(front.yaml_first_line))
+        problems.extend(yaml_problems)
+        if loaded is None:
+            return ReadResult(None, tuple(problems))
+        document = loaded
+    parts = extract(front.body, front.body_first_line, where)
+    digest = hashlib.sha256(raw).hexdigest()
+    manuscript, meta_problems = manuscript_from_parts(path, where, document, parts, digest,
+                                                      settings)
+    return ReadResult(manuscript, (*problems, *parts.diagnostics, *meta_problems))
+
+
+def _decode(raw: bytes, where: Location,
+            settings: ReadSettings) -> tuple[str | None, list[Diagnostic]]:
+    if len(raw) > settings.max_bytes:
+        return None, [error("file-too-large",
+                            f"file is {len(raw):,} bytes; the limit is {settings.max_bytes:,}",
+                            where, "split it, or raise the limit in chapbook.toml")]
+    try:
+        decoded = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [error("not-utf8", f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                            where.at_line(line, col),
+                            "save the file as UTF-8 (in most editors: Save As, Encoding)")]
+    if not decoded.strip():
+        return None, [error("empty-file", "file is empty", where.at_line(1),
+                            "write the piece, or move the file out of manuscripts/")]
+    problems: list[Diagnostic] = []
+    bad = _FORBIDDEN_CHARS.search(decoded)
+    if bad:
+        line = decoded.count("\n", 0, bad.start()) + 1
+        problems.append(warning("control-characters",
+                                "control characters removed (they are not allowed in books)",
+                                where.at_line(line)))
+        decoded = _FORBIDDEN_CHARS.sub("", decoded)
+    return decoded.replace("\r\n", "\n").replace("\r", "\n"), problems
+
+
+def _located(problem: Diagnostic, where: Location) -> Diagnostic:
+    line = problem.location.line if problem.location else None
+    return Diagnostic(problem.code, problem.severity, problem.message, where.at_line(line),
+                      problem.hint)
+
+
+def read_pool(directory: Path, settings: ReadSettings) -> list[ReadResult]:
+    """Read every supported file in `directory` (not recursive), in name order."""
+    files = sorted(p for p in directory.iterdir()
+                   if p.is_file() and p.suffix.lower() in READERS and not p.name.startswith("."))
+    return [read_manuscript(path, settings) for path in files]
