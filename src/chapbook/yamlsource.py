@@ -80,9 +80,11 @@ def load_mapping(yaml_text: str, where: Location) -> tuple[YamlDocument | None, 
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and mark and mark.index >= len(yaml_text.rstrip()):
+            mark = exc.context_mark  # "unclosed [ at end of input": point at the opening
         line = mark.line + 1 + offset if mark else where.line
         col = mark.column + 1 if mark else None
-        reason = exc.problem or exc.context or "invalid YAML"
+        reason = "; ".join(filter(None, (exc.context, exc.problem))) or "invalid YAML"
         return None, [error("yaml-syntax", f"invalid YAML in front matter: {reason}",
                             where.at_line(line, col),
                             "check indentation, colons and quotes; quote values containing ': '")]
