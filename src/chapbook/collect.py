@@ -81,6 +81,7 @@ def collect(project: Project, pool: Sequence[Manuscript],
         problems.extend(found)
         if anthology:
             books.append(anthology)
+    problems.extend(dict.fromkeys(d for book in books for d in missing_bios(book, project)))
     return books, problems
 
 
@@ -265,6 +266,8 @@ def _publication_date(book: AnthologyConfig, pieces: Sequence[Manuscript]) -> dt
 
 
 def missing_bios(anthology: Anthology, project: Project) -> list[Diagnostic]:
+    """Contributors pages need a line on everyone; a missing bio is worth a warning."""
     return [warning("missing-bio", f"contributor '{entry.name}' has no bio",
-                    project.config_location, f"add [contributors.\"{entry.name}\"] bio = \"...\"")
+                    project.location_of("contributors", entry.name),
+                    f'add [contributors."{entry.name}"] with bio = "..." to chapbook.toml')
             for entry in anthology.contributors if not entry.bio]
