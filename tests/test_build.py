@@ -78,7 +78,8 @@ def test_contents_page_numbers_are_where_pieces_open(built_sample: Path, slug: s
     for entry in entries:
         # the number printed in the contents is the folio of the page the entry leads to
         assert entry.printed_page == labels[entry.target_index], entry
-        assert texts[entry.target_index].strip().endswith(entry.printed_page)
+        if not entry.target.startswith("part-"):  # part title pages print no folio
+            assert texts[entry.target_index].strip().endswith(entry.printed_page)
     for piece in book["pieces"]:  # type: ignore[attr-defined]
         entry = by_target[f"piece-{piece['slug']}"]
         assert normalise(piece["title"])[:40] in normalise(texts[entry.target_index])

@@ -9,8 +9,10 @@ import typer.main
 from chapbook.cli import app
 from chapbook.config import (
     AnthologyConfig,
+    BackMatter,
     Config,
     ContributorInfo,
+    PartConfig,
     Press,
     PrintSettings,
     Selection,
@@ -39,7 +41,8 @@ def test_every_command_and_option_is_documented() -> None:
 
 
 def test_every_config_key_is_documented() -> None:
-    for model in (Config, Press, ContributorInfo, AnthologyConfig, Selection, PrintSettings):
+    for model in (Config, Press, ContributorInfo, AnthologyConfig, Selection, PrintSettings,
+                  PartConfig, BackMatter):
         for field in model.model_fields:
             assert re.search(rf"\b{field}\b", README), f"{model.__name__}.{field}"
 

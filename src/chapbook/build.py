@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .collect import Anthology, CollectOptions, collect, unknown_anthologies
+from .anthology import Anthology
+from .collect import CollectOptions, collect, unknown_anthologies
 from .config import Project, load_project
 from .diagnostics import Diagnostic, error, has_errors
 from .models import Manuscript

@@ -177,7 +177,13 @@ def _plan_json(the_plan: Plan) -> dict[str, Any]:
             "language": book.language,
             "identifier": book.identifier,
             "foreword": book.foreword.slug if book.foreword else None,
+            "parts": [{"slug": part.slug, "title": part.title,
+                       "pieces": [p.slug for p in part.pieces]} for part in book.parts],
             "pieces": [_piece_json(p) for p in book.pieces],
+            "contributors": [{"name": c.name, "sort_as": c.sort_as, "pieces": list(c.pieces)}
+                             for c in book.contributors],
+            "works": [{"title": w.work.title, "kind": w.work.kind, "year": w.work.year,
+                       "pieces": list(w.pieces)} for w in book.works],
         }
         for book in the_plan.anthologies
     ]}
@@ -208,9 +214,11 @@ def _print_tree(the_plan: Plan) -> None:
         if book.foreword:
             tree.add(f"[italic]{escape(book.foreword.title)}[/italic] — "
                      f"{escape(book.foreword.byline)}")
-        for piece in book.pieces:
-            tree.add(f"{escape(piece.title)} — {escape(piece.byline or 'anonymous')} "
-                     f"[dim]({piece.slug})[/dim]")
+        for part, pieces in book.sections:
+            branch = tree.add(f"[bold]{escape(part.title)}[/bold]") if part else tree
+            for piece in pieces:
+                branch.add(f"{escape(piece.title)} — {escape(piece.byline or 'anonymous')} "
+                           f"[dim]({piece.slug})[/dim]")
         console.print(tree)
 
 

@@ -12,10 +12,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .diagnostics import Diagnostic, Location, error
-from .models import LANGUAGE_PATTERN, SLUG_PATTERN, WORK_KINDS
+from .models import LANGUAGE_PATTERN, SLUG_PATTERN, WORK_KINDS, parse_rating
 from .pagesetup import trim_size
 
 CONFIG_NAME = "chapbook.toml"
+GROUP_KEYS = ("work.kind", "work.year", "work.platform", "year", "tag", "author", "language")
 ORDER_KEYS = ("date", "-date", "title", "-title", "rating", "-rating", "author", "-author",
               "work", "-work")
 
@@ -32,6 +33,7 @@ class Press(_Schema):
                               description="Scale of bare ratings such as `rating: 4`.")
     rights: str | None = Field(None, description="Copyright line for the colophon.")
     url: str | None = Field(None, description="The press's web address.")
+    about: str | None = Field(None, description="About the press (Markdown), at the back.")
 
 
 class ContributorInfo(_Schema):
@@ -55,6 +57,30 @@ class Selection(_Schema):
     author: list[str] = Field([], description="Only pieces by one of these people.")
     language: list[str] = Field([], description="Only pieces in these languages.")
 
+    @model_validator(mode="after")
+    def _ratings_parse(self) -> Selection:
+        for bound in (self.rating_min, self.rating_max):
+            if bound is not None:
+                parse_rating(bound, 100)  # the form only; the press scale applies later
+        return self
+
+
+class PartConfig(_Schema):
+    """An explicit part: its own title, introduction and selection."""
+
+    title: str = Field(min_length=1)
+    introduction: str | None = Field(None, description="Markdown shown on the part page.")
+    select: Selection = Selection()
+    pieces: list[str] = Field([], description="Explicit slugs, in this order.")
+
+
+class BackMatter(_Schema):
+    contributors: bool = Field(True, description="Contributors with bios and their pieces.")
+    works_index: bool = Field(True, description="Index of works reviewed.")
+    tags_index: bool = Field(False, description="Index of tags.")
+    acknowledgements: bool = Field(True, description="Where each piece first appeared.")
+    about_press: bool = Field(True, description="The press's `about` text, if any.")
+
 
 class PrintSettings(_Schema):
     trim: str = Field("a5", description="Trim size: a preset (a5, 6x9in...) or e.g. 130x200mm.")
@@ -77,8 +103,13 @@ class AnthologyConfig(_Schema):
     select: Selection = Selection()
     pieces: list[str] = Field([], description="Explicit slugs, in this order (overrides select).")
     order: str = Field("date", description=f"One of: {', '.join(ORDER_KEYS)}.")
+    group_by: str | None = Field(None, description=f"Parts by: {', '.join(GROUP_KEYS)}.")
+    part: list[PartConfig] = Field([], description="Explicit parts ([[anthology.part]]).")
     foreword: str | None = Field(None, description="Slug of a manuscript printed as foreword.")
     dedication: str | None = None
+    epigraph: str | None = None
+    epigraph_source: str | None = None
+    back: BackMatter = BackMatter()
     formats: list[Literal["epub", "pdf"]] = ["epub", "pdf"]
     print: PrintSettings = PrintSettings()
     date: dt.date | None = Field(None, description="Publication date (also fixes timestamps).")
@@ -88,6 +119,10 @@ class AnthologyConfig(_Schema):
     def _known_order(self) -> AnthologyConfig:
         if self.order not in ORDER_KEYS:
             raise ValueError(f"order '{self.order}' must be one of {', '.join(ORDER_KEYS)}")
+        if self.group_by is not None and self.group_by not in GROUP_KEYS:
+            raise ValueError(f"group_by '{self.group_by}' must be one of {', '.join(GROUP_KEYS)}")
+        if self.group_by and self.part:
+            raise ValueError("use either group_by or [[anthology.part]] tables, not both")
         return self
 
 

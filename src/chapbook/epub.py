@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from ebooklib import epub
 
-from .collect import Anthology
-from .models import Manuscript
+from .anthology import Anthology
 from .output import atomic_target, build_timestamp
-from .render import EPUB_CSS_HREF, EpubDocument, EpubRendition, bookmark, epub_file_name
+from .render import EPUB_CSS_HREF, EpubDocument, EpubRendition, epub_file_name
 
 XHTML = "application/xhtml+xml"
 
@@ -52,8 +52,9 @@ def _package(anthology: Anthology, rendition: EpubRendition) -> epub.EpubBook:
     titlepage = items["titlepage.xhtml"]
     book.spine = [titlepage, nav, *(items[d.file_name] for d in rendition.documents
                                     if d.file_name != "titlepage.xhtml")]
-    book.toc = [_link(doc, anthology) for doc in rendition.documents if doc.kind != "titlepage"]
-    first_piece = epub_file_name(anthology.pieces[0])
+    book.toc = _toc(rendition.documents)
+    first_piece = (f"{anthology.parts[0].slug}.xhtml" if anthology.parts
+                   else epub_file_name(anthology.pieces[0]))
     book.guide = [
         {"type": "title-page", "href": "titlepage.xhtml", "title": "Title page"},
         {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
@@ -68,14 +69,21 @@ def _item(doc: EpubDocument) -> epub.EpubItem:
                          content=doc.xhtml.encode("utf-8"))
 
 
-def _link(doc: EpubDocument, anthology: Anthology) -> epub.Link:
-    piece = _piece_for(doc, anthology)
-    title = bookmark(piece) if piece else doc.title
-    return epub.Link(doc.file_name, title, "toc-" + doc.file_name.removesuffix(".xhtml"))
-
-
-def _piece_for(doc: EpubDocument, anthology: Anthology) -> Manuscript | None:
-    return next((p for p in anthology.all_pieces if epub_file_name(p) == doc.file_name), None)
+def _toc(documents: tuple[EpubDocument, ...]) -> list[Any]:
+    """The nav and NCX: pieces nest under their part when the book has parts."""
+    toc: list[Any] = []
+    children_of: dict[str, list[epub.Link]] = {}
+    for doc in documents:
+        if doc.kind == "titlepage":
+            continue
+        if doc.kind == "part":
+            children_of[doc.file_name] = []
+            toc.append((epub.Section(doc.title, href=doc.file_name), children_of[doc.file_name]))
+            continue
+        link = epub.Link(doc.file_name, doc.nav_title or doc.title,
+                         "toc-" + doc.file_name.removesuffix(".xhtml"))
+        children_of.get(doc.part or "", toc).append(link)
+    return toc
 
 
 def _metadata(book: epub.EpubBook, anthology: Anthology) -> None:

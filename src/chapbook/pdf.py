@@ -23,10 +23,10 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .collect import Anthology
+from .anthology import Anthology
 from .diagnostics import Diagnostic, Location, error, info, warning
 from .output import atomic_target
-from .render import PrintRendition, piece_id
+from .render import PrintRendition, body_start_id
 
 
 class ProjectFetcher(URLFetcher):  # type: ignore[misc]
@@ -72,7 +72,7 @@ def write_pdf(anthology: Anthology, rendition: PrintRendition, target: Path,
                                font_config=fonts))
         html = HTML(string=rendition.html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
         document = html.render(stylesheets=stylesheets, font_config=fonts)
-        first_body = _first_page_of(document, piece_id(anthology.pieces[0]))
+        first_body = _first_page_of(document, body_start_id(anthology))
         with atomic_target(target) as temporary:
             raw = temporary.with_suffix(".raw")
             try:

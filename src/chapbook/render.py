@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from .collect import Anthology
+from .anthology import Anthology
 from .markup import primary_language
 from .models import Manuscript
 from .styles import Style
@@ -59,8 +59,45 @@ def running_head(piece: Manuscript) -> str:
     return f"{short} — {piece.byline}" if piece.authors else str(short)
 
 
+def body_start_id(anthology: Anthology) -> str:
+    """The id of the element where arabic folios start: the first part, or the first piece."""
+    return anthology.parts[0].slug if anthology.parts else piece_id(anthology.pieces[0])
+
+
 def epub_file_name(piece: Manuscript) -> str:
     return f"{piece.slug}.xhtml"
+
+
+@dataclass(frozen=True)
+class BackSection:
+    """A generated back-matter section, the same in both editions."""
+
+    id: str
+    title: str
+    template: str
+    epub_type: str
+    role: str | None
+
+
+def back_sections(anthology: Anthology) -> list[BackSection]:
+    """The back matter this book has, in order; empty sections are left out."""
+    candidates = [
+        (anthology.contributors, BackSection("contributors", "Contributors",
+                                             "partials/contributors.html.j2",
+                                             "backmatter contributors", "doc-appendix")),
+        (anthology.works, BackSection("works", "Index of works reviewed",
+                                      "partials/works.html.j2", "backmatter index", "doc-index")),
+        (anthology.tag_index, BackSection("tags", "Index of subjects", "partials/tags.html.j2",
+                                          "backmatter index", "doc-index")),
+        (anthology.acknowledgements, BackSection("acknowledgements", "Acknowledgements",
+                                                 "partials/acknowledgements.html.j2",
+                                                 "backmatter acknowledgments",
+                                                 "doc-acknowledgments")),
+        (anthology.press_about_html, BackSection("about", f"About {anthology.press.name}",
+                                                 "partials/about.html.j2", "backmatter",
+                                                 "doc-appendix")),
+    ]
+    return [section for content, section in candidates if content]
 
 
 @dataclass(frozen=True)
@@ -69,7 +106,9 @@ class EpubDocument:
     title: str
     xhtml: str
     language: str
-    kind: str  # titlepage, foreword, piece, contributors
+    kind: str  # titlepage, foreword, part, piece, back
+    part: str | None = None  # file name of the part document this one belongs to
+    nav_title: str | None = None  # the contents entry, when it differs from the title
 
 
 @dataclass(frozen=True)
@@ -86,16 +125,25 @@ class PrintRendition:
 
 
 EPUB_CSS_HREF = "css/book.css"
+_PART_NUMBERS = ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten",
+                 "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen", "Sixteen", "Seventeen",
+                 "Eighteen", "Nineteen", "Twenty")
 
 
-def _context(anthology: Anthology) -> dict[str, Any]:
+def part_number(number: int) -> str:
+    return _PART_NUMBERS[number - 1] if number <= len(_PART_NUMBERS) else str(number)
+
+
+def _context(anthology: Anthology, piece_href: Any) -> dict[str, Any]:
     return {
         "book": anthology,
-        "pieces_by_slug": {p.slug: p for p in anthology.all_pieces},
         "piece_id": piece_id,
+        "piece_href": piece_href,
         "bookmark": bookmark,
         "running_head": running_head,
         "credit_labels": CREDIT_LABELS,
+        "back_sections": back_sections(anthology),
+        "part_number": part_number,
     }
 
 
@@ -107,33 +155,43 @@ def _environment(style: Style) -> jinja2.Environment:
 
 def render_epub(anthology: Anthology, style: Style) -> EpubRendition:
     env = _environment(style)
-    base = {**_context(anthology), "css_href": EPUB_CSS_HREF}
-    docs = [_epub_doc(env, "epub/titlepage.xhtml.j2", "titlepage.xhtml", anthology.title,
-                      anthology.language, "titlepage", base)]
-    for piece in anthology.all_pieces:
-        is_foreword = piece is anthology.foreword
-        extra = {"piece": piece, "epub_type": "foreword" if is_foreword else "chapter",
-                 "role": "doc-foreword" if is_foreword else "doc-chapter"}
-        docs.append(_epub_doc(env, "epub/piece.xhtml.j2", epub_file_name(piece), piece.title,
-                              piece.language, "foreword" if is_foreword else "piece",
-                              {**base, **extra}))
-    if anthology.contributors:
-        docs.append(_epub_doc(env, "epub/contributors.xhtml.j2", "contributors.xhtml",
-                              "Contributors", anthology.language, "contributors", base))
+    base = {**_context(anthology, lambda slug: f"{slug}.xhtml"), "css_href": EPUB_CSS_HREF}
+
+    def document(template: str, file_name: str, title: str, language: str, kind: str,
+                 in_part: str | None = None, nav_title: str | None = None,
+                 **extra: Any) -> EpubDocument:
+        xhtml = env.get_template(template).render(**base, **extra, title=title,
+                                                  language=language)
+        return EpubDocument(file_name, title, xhtml, language, kind, in_part, nav_title)
+
+    docs = [document("epub/titlepage.xhtml.j2", "titlepage.xhtml", anthology.title,
+                     anthology.language, "titlepage")]
+    if anthology.foreword:
+        piece = anthology.foreword
+        docs.append(document("epub/piece.xhtml.j2", epub_file_name(piece), piece.title,
+                             piece.language, "foreword", nav_title=bookmark(piece),
+                             piece=piece, epub_type="foreword", role="doc-foreword"))
+    for number, (part, pieces) in enumerate(anthology.sections, 1):
+        part_file = f"{part.slug}.xhtml" if part else None
+        if part:
+            docs.append(document("epub/part.xhtml.j2", f"{part.slug}.xhtml", part.title,
+                                 anthology.language, "part", in_part=part_file,
+                                 number=part_number(number), part=part))
+        docs += [document("epub/piece.xhtml.j2", epub_file_name(piece), piece.title,
+                          piece.language, "piece", in_part=part_file, nav_title=bookmark(piece),
+                          piece=piece, epub_type="chapter", role="doc-chapter")
+                 for piece in pieces]
+    docs += [document("epub/back.xhtml.j2", f"{section.id}.xhtml", section.title,
+                      anthology.language, "back", section=section)
+             for section in back_sections(anthology)]
     stylesheet = style.find("css/epub.css").read_text(encoding="utf-8")
     return EpubRendition(tuple(docs), stylesheet)
 
 
-def _epub_doc(env: jinja2.Environment, template: str, file_name: str, title: str,
-              language: str, kind: str, context: dict[str, Any]) -> EpubDocument:
-    xhtml = env.get_template(template).render(**context, title=title, language=language)
-    return EpubDocument(file_name, title, xhtml, language, kind)
-
-
 def render_print(anthology: Anthology, style: Style, page_css: str) -> PrintRendition:
     env = _environment(style)
-    html = env.get_template("print/book.html.j2").render(**_context(anthology),
-                                                        typefaces=_typefaces(style))
+    context = _context(anthology, lambda slug: f"#piece-{slug}")
+    html = env.get_template("print/book.html.j2").render(**context, typefaces=_typefaces(style))
     return PrintRendition(html, (style.find("css/print.css"),), page_css)
 
 
