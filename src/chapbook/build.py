@@ -11,7 +11,7 @@ from .collect import CollectOptions, collect, unknown_anthologies
 from .config import Project, load_project
 from .diagnostics import Diagnostic, error, has_errors
 from .models import Manuscript
-from .pagesetup import page_css
+from .pagesetup import page_setup
 from .readers import ReadSettings, read_pool
 from .render import render_epub, render_print
 from .styles import load_style
@@ -28,6 +28,7 @@ class BuildOptions:
     include_drafts: bool = False
     strict: bool = False
     style: str | None = None  # overrides each anthology's style
+    profiles: tuple[str, ...] = ()  # PDF profiles to build; empty means each book's own
 
 
 @dataclass(frozen=True)
@@ -82,21 +83,37 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     outputs: list[Path] = []
     problems: list[Diagnostic] = []
     for book in the_plan.anthologies:
-        for fmt in (f for f in options.formats if f in book.config.formats):
+        for fmt, profile in _editions(book, options):
+            target = out_dir / output_name(book.slug, fmt, profile)
             if progress:
-                progress(f"{book.slug}.{fmt}")
-            written, found = _write(the_plan.project, book, fmt, out_dir, options)
+                progress(target.name)
+            written, found = _write(the_plan.project, book, fmt, profile, target, options)
             outputs += written
             problems += found
     return BuildReport(the_plan, tuple(outputs), tuple(problems))
 
 
-def _write(project: Project, book: Anthology, fmt: str, out_dir: Path,
+def _editions(book: Anthology, options: BuildOptions) -> list[tuple[str, str | None]]:
+    """(format, PDF profile) pairs to build for a book."""
+    wanted = [f for f in options.formats if f in book.config.formats]
+    editions: list[tuple[str, str | None]] = [("epub", None)] if "epub" in wanted else []
+    if "pdf" in wanted:
+        profiles = options.profiles or tuple(book.config.print.profiles)
+        editions += [("pdf", profile) for profile in profiles]
+    return editions
+
+
+def output_name(slug: str, fmt: str, profile: str | None) -> str:
+    """build/<slug>.epub, build/<slug>.pdf (print), build/<slug>-screen.pdf."""
+    suffix = f"-{profile}" if profile and profile != "print" else ""
+    return f"{slug}{suffix}.{fmt}"
+
+
+def _write(project: Project, book: Anthology, fmt: str, profile: str | None, target: Path,
            options: BuildOptions) -> tuple[list[Path], list[Diagnostic]]:
     style, problems = load_style(options.style or book.config.style, project.root)
     if style is None:
         return [], problems
-    target = out_dir / f"{book.slug}.{fmt}"
     try:
         if fmt == "epub":
             from .epub import write_epub  # imported late: an EPUB build never loads WeasyPrint
@@ -105,10 +122,13 @@ def _write(project: Project, book: Anthology, fmt: str, out_dir: Path,
         else:
             from .pdf import write_pdf
 
-            rendition = render_print(book, style, page_css(book.config))
+            setup = page_setup(book.config.print, profile or "print")
+            rendition = render_print(book, style, setup)
             result = write_pdf(book, rendition, target, (project.root, *style.layers),
                                project.root)
             problems += result.diagnostics
+            if not result.written:
+                return [], problems
     except OSError as exc:
         problems.append(error("write-failed", f"cannot write {target}: {exc.strerror or exc}",
                               None, "check that the output folder is writable and not full"))

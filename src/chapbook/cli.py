@@ -49,6 +49,8 @@ def build(
                                              file_okay=False)] = None,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
     style: Annotated[str | None, typer.Option(help="Use this style for every book.")] = None,
+    profile: Annotated[list[str] | None, typer.Option(
+        help="PDF profile: print or screen (repeatable; default: each book's own).")] = None,
     drafts: DraftsOption = False,
     project: ProjectOption = Path("."),
     verbose: VerboseOption = False,
@@ -62,8 +64,13 @@ def build(
     if unknown:
         raise typer.BadParameter(f"unknown format {unknown[0]!r}; use epub or pdf",
                                  param_hint="--format")
+    bad_profile = [p for p in profile or () if p not in ("print", "screen")]
+    if bad_profile:
+        raise typer.BadParameter(f"unknown profile {bad_profile[0]!r}; use print or screen",
+                                 param_hint="--profile")
     options = BuildOptions(formats=formats, only=tuple(slugs or ()), out_dir=out,
-                           include_drafts=drafts, strict=strict, style=style)
+                           include_drafts=drafts, strict=strict, style=style,
+                           profiles=tuple(profile or ()))
     with _progress() as step:
         report = run_build(project.resolve(), options, step)
     raise typer.Exit(_finish_build(report, project.resolve(), strict, verbose))

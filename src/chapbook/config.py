@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .diagnostics import Diagnostic, Location, error
 from .models import LANGUAGE_PATTERN, SLUG_PATTERN, WORK_KINDS, parse_rating
-from .pagesetup import trim_size
+from .pagesetup import css_length, trim_size
 
 CONFIG_NAME = "chapbook.toml"
 GROUP_KEYS = ("work.kind", "work.year", "work.platform", "year", "tag", "author", "language")
@@ -84,10 +84,18 @@ class BackMatter(_Schema):
 
 class PrintSettings(_Schema):
     trim: str = Field("a5", description="Trim size: a preset (a5, 6x9in...) or e.g. 130x200mm.")
+    profiles: list[Literal["print", "screen"]] = Field(
+        ["print"], min_length=1, description="print: bleed, marks, recto openings; "
+        "screen: no bleed, no marks, no blank pages (build/<slug>-screen.pdf).")
+    bleed: str = Field("3mm", description="Bleed on every side, for the print profile.")
+    marks: list[Literal["crop", "cross"]] = Field(["crop"], description="Printer's marks.")
+    pdf_variant: Literal["pdf/a-3b", "pdf/ua-1"] | None = Field(
+        None, description="PDF/A-3b for archiving, PDF/UA-1 (tagged) for accessibility.")
 
     @model_validator(mode="after")
-    def _known_trim(self) -> PrintSettings:
+    def _known_sizes(self) -> PrintSettings:
         trim_size(self.trim)  # raises ValueError naming the presets
+        css_length(self.bleed)
         return self
 
 
@@ -114,6 +122,7 @@ class AnthologyConfig(_Schema):
     print: PrintSettings = PrintSettings()
     date: dt.date | None = Field(None, description="Publication date (also fixes timestamps).")
     isbn: str | None = None
+    edition: str | None = Field(None, description="Edition statement, e.g. 'First edition'.")
 
     @model_validator(mode="after")
     def _known_order(self) -> AnthologyConfig:

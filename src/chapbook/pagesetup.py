@@ -1,12 +1,18 @@
-"""Page geometry for the print edition: trim sizes, from presets or custom sizes."""
+"""Page geometry for the print edition: trim sizes, bleed and printer's marks, by profile.
+
+The style's CSS owns margins and typography; this module owns only what the press
+configures per book: the trim (`@page size`), and for the `print` profile the bleed and
+marks. The `screen` profile has neither.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .config import AnthologyConfig
+    from .config import PrintSettings
 
 # Common book trims (width x height). Names are what printers and KDP/IngramSpark call them.
 TRIM_PRESETS: dict[str, tuple[str, str]] = {
@@ -21,6 +27,8 @@ TRIM_PRESETS: dict[str, tuple[str, str]] = {
     "6x9in": ("6in", "9in"),
 }
 _CUSTOM_TRIM = re.compile(r"^(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)(mm|cm|in|pt)$")
+_LENGTH = re.compile(r"^(\d+(?:\.\d+)?)(mm|cm|in|pt)$")
+POINTS_PER_UNIT = {"pt": 1.0, "in": 72.0, "mm": 72 / 25.4, "cm": 72 / 2.54}
 
 
 def trim_size(trim: str) -> tuple[str, str]:
@@ -36,6 +44,42 @@ def trim_size(trim: str) -> tuple[str, str]:
                      "or a size such as 130x200mm")
 
 
-def page_css(book: AnthologyConfig) -> str:
-    width, height = trim_size(book.print.trim)
-    return f"@page {{ size: {width} {height}; }}\n"
+def css_length(length: str) -> float:
+    """A length such as '3mm' in PostScript points; ValueError for anything else."""
+    match = _LENGTH.match(length.strip().lower())
+    if not match:
+        raise ValueError(f"'{length}' is not a length such as 3mm, 0.125in or 9pt")
+    return float(match.group(1)) * POINTS_PER_UNIT[match.group(2)]
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    profile: str  # "print" or "screen"
+    width: str
+    height: str
+    bleed: str | None
+    marks: tuple[str, ...]
+
+    @property
+    def size_points(self) -> tuple[float, float]:
+        return css_length(self.width), css_length(self.height)
+
+    @property
+    def bleed_points(self) -> float:
+        return css_length(self.bleed) if self.bleed else 0.0
+
+    @property
+    def css(self) -> str:
+        rules = [f"size: {self.width} {self.height};"]
+        if self.bleed:
+            rules.append(f"bleed: {self.bleed};")
+        if self.marks:
+            rules.append(f"marks: {' '.join(self.marks)};")
+        return "@page { " + " ".join(rules) + " }\n"
+
+
+def page_setup(settings: PrintSettings, profile: str) -> PageSetup:
+    width, height = trim_size(settings.trim)
+    if profile == "screen":
+        return PageSetup(profile, width, height, None, ())
+    return PageSetup(profile, width, height, settings.bleed, tuple(settings.marks))

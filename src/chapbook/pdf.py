@@ -11,14 +11,13 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.constants import PageLabelStyle
+import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -59,29 +58,41 @@ class PdfResult:
     pages: int
     first_body_page: int  # 0-based index of the first piece's opening page
     diagnostics: tuple[Diagnostic, ...]
+    written: bool
 
 
 def write_pdf(anthology: Anthology, rendition: PrintRendition, target: Path,
               allowed_roots: Sequence[Path], base: Path) -> PdfResult:
+    """Lay out and write the book; nothing is written if a resource had to be refused."""
     fetcher = ProjectFetcher(allowed_roots)
     fonts = FontConfiguration()  # makes the style's @font-face rules take effect
+    stylesheets, problems = _stylesheets(rendition, fetcher, fonts)
+    variant = anthology.config.print.pdf_variant
     with _captured_weasyprint_log() as messages:
-        stylesheets = [CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
-                       for path in rendition.stylesheets]
-        stylesheets.append(CSS(string=rendition.page_css, url_fetcher=fetcher,
-                               font_config=fonts))
         html = HTML(string=rendition.html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
-        document = html.render(stylesheets=stylesheets, font_config=fonts)
+        document = html.render(stylesheets=stylesheets, font_config=fonts,
+                               pdf_tags=variant == "pdf/ua-1")
         first_body = _first_page_of(document, body_start_id(anthology))
-        with atomic_target(target) as temporary:
-            raw = temporary.with_suffix(".raw")
-            try:
-                document.write_pdf(str(raw))
-                _add_page_labels(raw, temporary, first_body)
-            finally:
-                raw.unlink(missing_ok=True)
-    problems = [*_log_diagnostics(messages, rendition), *_refusals(fetcher)]
-    return PdfResult(len(document.pages), first_body, tuple(problems))
+        if not fetcher.refused:
+            with atomic_target(target) as temporary:
+                document.write_pdf(str(temporary), pdf_variant=variant,
+                                   pdf_identifier=anthology.identifier.encode(),
+                                   finisher=_page_labels(first_body))
+    problems += [*_log_diagnostics(messages, None), *_refusals(fetcher)]
+    return PdfResult(len(document.pages), first_body, tuple(problems), not fetcher.refused)
+
+
+def _stylesheets(rendition: PrintRendition, fetcher: ProjectFetcher,
+                 fonts: FontConfiguration) -> tuple[list[CSS], list[Diagnostic]]:
+    """Parse each style sheet on its own, so a CSS error names the file it is in."""
+    sheets: list[CSS] = []
+    problems: list[Diagnostic] = []
+    for path in rendition.stylesheets:
+        with _captured_weasyprint_log() as messages:
+            sheets.append(CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts))
+        problems += _log_diagnostics(messages, path)
+    sheets.append(CSS(string=rendition.setup.css, url_fetcher=fetcher, font_config=fonts))
+    return sheets, problems
 
 
 def _first_page_of(document: object, anchor: str) -> int:
@@ -91,15 +102,20 @@ def _first_page_of(document: object, anchor: str) -> int:
     return 0
 
 
-def _add_page_labels(source: Path, target: Path, first_body: int) -> None:
-    """Front matter is labelled i, ii, iii...; the body 1, 2, 3... as printed on the pages."""
-    writer = PdfWriter(clone_from=PdfReader(source))
-    last = len(writer.pages) - 1
-    if first_body > 0:
-        writer.set_page_label(0, first_body - 1, style=PageLabelStyle.LOWERCASE_ROMAN, start=1)
-    writer.set_page_label(first_body, last, style=PageLabelStyle.DECIMAL, start=1)
-    with open(target, "wb") as stream:
-        writer.write(stream)
+def _page_labels(first_body: int) -> Callable[[object, pydyf.PDF], None]:
+    """Front matter is labelled i, ii, iii...; the body 1, 2, 3... as printed on the pages.
+
+    Added to the catalog as WeasyPrint finishes the file, so nothing is rewritten
+    afterwards and PDF/A and PDF/UA structures stay intact.
+    """
+    def finish(document: object, pdf: pydyf.PDF) -> None:
+        numbers: list[object] = []
+        if first_body > 0:
+            numbers += [0, pydyf.Dictionary({"S": "/r"})]
+        numbers += [first_body, pydyf.Dictionary({"S": "/D", "St": 1})]
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(numbers)})
+
+    return finish
 
 
 class _ListHandler(logging.Handler):
@@ -129,22 +145,30 @@ def _captured_weasyprint_log() -> Iterator[list[str]]:
 _CSS_POSITION = re.compile(r" at (\d+):(\d+)")
 
 
-def _log_diagnostics(messages: list[str], rendition: PrintRendition) -> list[Diagnostic]:
-    """One diagnostic per distinct message; CSS messages point at the style sheet."""
+def _log_diagnostics(messages: list[str], stylesheet: Path | None) -> list[Diagnostic]:
+    """One diagnostic per distinct message; CSS messages point at their style sheet."""
     found: list[Diagnostic] = []
     for message in dict.fromkeys(messages):
+        if "refused " in message:
+            continue  # reported once, as an error, by the fetcher
         if message.startswith("Using fontTools instead of HarfBuzz-Subset"):
             found.append(info("pdf-font-subsetter", message))  # the machine, not the book
-        elif position := _CSS_POSITION.search(message):
-            where = Location(rendition.stylesheets[0].as_posix(), int(position.group(1)),
-                             int(position.group(2)))
-            found.append(warning("style-css", message, where))
+        elif stylesheet is not None and (position := _CSS_POSITION.search(message)):
+            where = Location(_shown(stylesheet), int(position.group(1)), int(position.group(2)))
+            found.append(warning("style-css", message, where,
+                                 "fix or remove the rule: WeasyPrint ignores it"))
         elif message.startswith(".notdef glyph"):
             found.append(warning("missing-glyph", message, None,
                                  "add a font that covers these characters to the style"))
         else:
             found.append(warning("pdf-render", message))
     return found
+
+
+def _shown(path: Path) -> str:
+    """A style file as the user knows it: styles/<name>/... (project or built-in)."""
+    parts = path.parts
+    return "/".join(parts[parts.index("styles"):]) if "styles" in parts else path.as_posix()
 
 
 def _refusals(fetcher: ProjectFetcher) -> list[Diagnostic]:

@@ -16,6 +16,8 @@ import jinja2
 from .anthology import Anthology
 from .markup import primary_language
 from .models import Manuscript
+from .pagesetup import PageSetup
+from .printmarkup import print_body
 from .styles import Style
 
 CREDIT_LABELS = {
@@ -121,7 +123,7 @@ class EpubRendition:
 class PrintRendition:
     html: str
     stylesheets: tuple[Path, ...]  # the style's print CSS files, in cascade order
-    page_css: str  # page geometry generated from the configuration
+    setup: PageSetup  # trim, bleed and marks from the configuration
 
 
 EPUB_CSS_HREF = "css/book.css"
@@ -144,6 +146,7 @@ def _context(anthology: Anthology, piece_href: Any) -> dict[str, Any]:
         "credit_labels": CREDIT_LABELS,
         "back_sections": back_sections(anthology),
         "part_number": part_number,
+        "body_html": lambda piece: piece.body_html,  # the print edition moves footnotes
     }
 
 
@@ -188,11 +191,14 @@ def render_epub(anthology: Anthology, style: Style) -> EpubRendition:
     return EpubRendition(tuple(docs), stylesheet)
 
 
-def render_print(anthology: Anthology, style: Style, page_css: str) -> PrintRendition:
+def render_print(anthology: Anthology, style: Style, setup: PageSetup) -> PrintRendition:
+    """The whole book as one HTML document; `setup.profile` is a class on <html> for the CSS."""
     env = _environment(style)
-    context = _context(anthology, lambda slug: f"#piece-{slug}")
-    html = env.get_template("print/book.html.j2").render(**context, typefaces=_typefaces(style))
-    return PrintRendition(html, (style.find("css/print.css"),), page_css)
+    context = {**_context(anthology, lambda slug: f"#piece-{slug}"),
+               "body_html": lambda piece: print_body(piece.body_html)}
+    html = env.get_template("print/book.html.j2").render(
+        **context, typefaces=_typefaces(style), profile=setup.profile)
+    return PrintRendition(html, (style.find("css/print.css"),), setup)
 
 
 def _typefaces(style: Style) -> str:
