@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,45 +34,62 @@ def page_labels(path: Path) -> list[str]:
     return list(PdfReader(path).page_labels)
 
 
-def _fragments(page: Any) -> list[tuple[float, float, str]]:
-    found: list[tuple[float, float, str]] = []
+def words_with_boxes(path: Path, index: int) -> list[tuple[float, float, float, float, str]]:
+    """Words on a page with their boxes in PDF user space, as poppler's pdftotext sees them."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(index + 1), "-l", str(index + 1),
+                          str(path), "-"], capture_output=True, text=True, check=True).stdout
+    crop = [float(v) for v in PdfReader(path).pages[index].cropbox]
+    words = []
+    for x0, y0, x1, y1, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+            out):
+        words.append((float(x0) + crop[0], crop[3] - float(y1),
+                      float(x1) + crop[0], crop[3] - float(y0), html.unescape(word)))
+    return words
 
-    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
-        if text.strip():
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            found.append((x, y, text))
 
-    page.extract_text(visitor_text=visit)
-    return found
+def contents_entries(path: Path, pages: range) -> list[ContentsEntry]:
+    """Every link on the given pages, with the words printed inside its box.
 
-
-def contents_entries(path: Path, contents_pages: range) -> list[ContentsEntry]:
-    """Every link on the contents pages, with the text printed inside its box."""
+    A link broken across lines is several annotations in a row with the same destination;
+    they make one entry.
+    """
     reader = PdfReader(path)
     destinations = {name: reader.get_destination_page_number(dest)
                     for name, dest in reader.named_destinations.items()}
     entries: list[ContentsEntry] = []
-    for index in contents_pages:
-        page = reader.pages[index]
-        boxes: dict[str, list[float]] = {}
-        for annotation in page.get("/Annots", []):
+    for index in pages:
+        words = words_with_boxes(path, index)
+        runs: list[tuple[str, list[list[float]]]] = []
+        for annotation in reader.pages[index].get("/Annots", []):
             link = annotation.get_object()
             if link.get("/Subtype") != "/Link" or "/Dest" not in link:
                 continue
-            x1, y1, x2, y2 = (float(v) for v in link["/Rect"])
-            box = boxes.setdefault(str(link["/Dest"]), [x1, y1, x2, y2])
-            box[:] = [min(box[0], x1, x2), min(box[1], y1, y2),
-                      max(box[2], x1, x2), max(box[3], y1, y2)]
-        fragments = _fragments(page)
-        for target, (left, bottom, right, top) in boxes.items():
-            inside = [t for x, y, t in fragments
-                      if left - 1 <= x <= right + 1 and bottom - 1 <= y <= top + 1]
-            text = normalise(" ".join(inside))
+            target = str(link["/Dest"])
+            rect = [float(v) for v in link["/Rect"]]
+            if runs and runs[-1][0] == target and _continues(runs[-1][1][-1], rect):
+                runs[-1][1].append(rect)
+            else:
+                runs.append((target, [rect]))
+        for target, rects in runs:
+            inside = [w for w in words if any(_within(w, r) for r in rects)]
+            text = normalise(" ".join(w[4] for w in inside))
             number = re.findall(r"\b(\d+|[ivxlc]+)\b", text)
             entries.append(ContentsEntry(target, text, number[-1] if number else "",
                                          destinations[target]))
     return entries
+
+
+def _within(word: tuple[float, float, float, float, str], rect: list[float]) -> bool:
+    left, right = min(rect[0], rect[2]), max(rect[0], rect[2])
+    bottom, top = min(rect[1], rect[3]), max(rect[1], rect[3])
+    middle_x, middle_y = (word[0] + word[2]) / 2, (word[1] + word[3]) / 2
+    return left - 0.5 <= middle_x <= right + 0.5 and bottom - 0.5 <= middle_y <= top + 0.5
+
+
+def _continues(previous: list[float], rect: list[float]) -> bool:
+    """The next line of the same link starts at or below where the previous one was."""
+    return min(rect[1], rect[3]) <= max(previous[1], previous[3]) + 0.5
 
 
 def outline_titles(path: Path) -> list[str]:

@@ -38,7 +38,7 @@ def _as_text(value: Any) -> Any:
 
 
 Text = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=2000)]
-TextList = Annotated[list[Text], BeforeValidator(_as_list)]
+TextList = Annotated[tuple[Text, ...], BeforeValidator(_as_list)]  # tuples: models hash
 
 
 class _Strict(BaseModel):
@@ -54,8 +54,8 @@ class Work(_Strict):
     platform: Text | None = None
     publisher: Text | None = None
     label: Text | None = None
-    creators: TextList = []
-    cast: TextList = []
+    creators: TextList = ()
+    cast: TextList = ()
 
 
 class Source(_Strict):
@@ -130,12 +130,12 @@ class Metadata(BaseModel):
 
     title: Text | None = None
     standfirst: Text | None = None
-    author: TextList = []
-    contributors: list[ContributorRef] = []
+    author: TextList = ()
+    contributors: tuple[ContributorRef, ...] = ()
     date: dt.date | None = None
     work: Work | None = None
     rating: str | int | float | None = None
-    tags: TextList = []
+    tags: TextList = ()
     language: str | None = Field(default=None, pattern=LANGUAGE_PATTERN)
     source: Source | None = None
     status: Literal["ready", "draft"] = "ready"
@@ -143,8 +143,8 @@ class Metadata(BaseModel):
 
     @field_validator("tags")
     @classmethod
-    def _normalise_tags(cls, tags: list[str]) -> list[str]:
-        return [tag.strip().lower() for tag in tags]
+    def _normalise_tags(cls, tags: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(tag.strip().lower() for tag in tags)
 
 
 @dataclass(frozen=True)
