@@ -7,13 +7,15 @@ print and on screen; edition-specific markup lives only in `epub/` and `print/` 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
-from .anthology import Anthology
+from .anthology import Anthology, Part
 from .markup import primary_language
 from .models import Manuscript
 from .pagesetup import PageSetup
@@ -191,13 +193,58 @@ def render_epub(anthology: Anthology, style: Style) -> EpubRendition:
     return EpubRendition(tuple(docs), stylesheet)
 
 
-def render_print(anthology: Anthology, style: Style, setup: PageSetup) -> PrintRendition:
-    """The whole book as one HTML document; `setup.profile` is a class on <html> for the CSS."""
+@dataclass(frozen=True)
+class BodyRun:
+    """Consecutive pieces of the body, with the title page of their part if it opens here."""
+
+    part: Part | None
+    part_number: str | None
+    pieces: tuple[Manuscript, ...]
+    with_part_page: bool
+    opens_body: bool  # the first thing in the body: arabic folios start here
+
+
+@dataclass(frozen=True)
+class PrintSelection:
+    """Which parts of the book a print document holds: all of it, or one chunk of it."""
+
+    front: bool = True
+    runs: tuple[BodyRun, ...] = ()
+    back: bool = True
+    page_numbers: Mapping[str, str] = field(default_factory=dict)  # id -> printed folio
+
+
+def body_runs(anthology: Anthology) -> tuple[BodyRun, ...]:
+    """The whole body: one run per part (or one run when the book has no parts)."""
+    return tuple(BodyRun(part, part_number(n) if part else None, pieces, part is not None,
+                         n == 1)
+                 for n, (part, pieces) in enumerate(anthology.sections, 1))
+
+
+def whole_book(anthology: Anthology) -> PrintSelection:
+    return PrintSelection(True, body_runs(anthology), True)
+
+
+def render_print(anthology: Anthology, style: Style, setup: PageSetup,
+                 selection: PrintSelection | None = None) -> PrintRendition:
+    """Print HTML for the whole book, or for the part of it `selection` names.
+
+    `setup.profile` becomes a class on <html> for the style's CSS. Page numbers known in
+    advance (`selection.page_numbers`) are written as `data-page`; otherwise the CSS
+    computes them with target-counter().
+    """
+    selection = selection or whole_book(anthology)
     env = _environment(style)
+
+    def page_attr(element_id: str) -> Markup:
+        number = selection.page_numbers.get(element_id)
+        return Markup(' data-page="{}"').format(number) if number else Markup("")
+
     context = {**_context(anthology, lambda slug: f"#piece-{slug}"),
                "body_html": lambda piece: print_body(piece.body_html)}
     html = env.get_template("print/book.html.j2").render(
-        **context, typefaces=_typefaces(style), profile=setup.profile)
+        **context, typefaces=_typefaces(style), profile=setup.profile, selection=selection,
+        page_attr=page_attr)
     return PrintRendition(html, (style.find("css/print.css"),), setup)
 
 
