@@ -149,6 +149,7 @@ def _context(anthology: Anthology, piece_href: Any) -> dict[str, Any]:
         "back_sections": back_sections(anthology),
         "part_number": part_number,
         "body_html": lambda piece: piece.body_html,  # the print edition moves footnotes
+        "page_attr": lambda element_id: Markup(""),  # print: known page numbers
     }
 
 
