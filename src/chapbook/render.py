@@ -242,10 +242,9 @@ def render_print(anthology: Anthology, style: Style, setup: PageSetup,
         return Markup(' data-page="{}"').format(number) if number else Markup("")
 
     context = {**_context(anthology, lambda slug: f"#piece-{slug}"),
-               "body_html": lambda piece: print_body(piece.body_html)}
+               "body_html": lambda piece: print_body(piece.body_html), "page_attr": page_attr}
     html = env.get_template("print/book.html.j2").render(
-        **context, typefaces=_typefaces(style), profile=setup.profile, selection=selection,
-        page_attr=page_attr)
+        **context, typefaces=_typefaces(style), profile=setup.profile, selection=selection)
     return PrintRendition(html, (style.find("css/print.css"),), setup)
 
 
