@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from .anthology import Anthology
 from .collect import CollectOptions, collect, unknown_anthologies
 from .config import Project, load_project
-from .diagnostics import Diagnostic, error, has_errors
+from .diagnostics import Diagnostic, error, has_errors, info
 from .models import Manuscript
-from .pagesetup import page_setup
+from .output import atomic_target
+from .pagesetup import PageSetup, page_setup
 from .readers import ReadSettings, read_pool
 from .render import render_epub, render_print
-from .styles import load_style
+from .styles import Style, load_style
 
 FORMATS = ("epub", "pdf")
-Progress = Callable[[str], None]
+AUTO_CHUNK_THRESHOLD = 16  # pieces; up to this, "auto" renders a PDF in one pass
+
+
+class Progress(Protocol):
+    """What the build reports while it runs (the CLI shows it)."""
+
+    def begin(self, output: str) -> None: ...
+
+    def advance(self, done: int, total: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,8 @@ class BuildOptions:
     strict: bool = False
     style: str | None = None  # overrides each anthology's style
     profiles: tuple[str, ...] = ()  # PDF profiles to build; empty means each book's own
+    pdf_mode: str = "auto"  # "single" (one WeasyPrint pass, the reference), "chunked", "auto"
+    jobs: int | None = None  # worker processes for the PDF; None means one per core
 
 
 @dataclass(frozen=True)
@@ -86,8 +97,9 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         for fmt, profile in _editions(book, options):
             target = out_dir / output_name(book.slug, fmt, profile)
             if progress:
-                progress(target.name)
-            written, found = _write(the_plan.project, book, fmt, profile, target, options)
+                progress.begin(target.name)
+            written, found = _write(the_plan.project, book, fmt, profile, target, options,
+                                    progress)
             outputs += written
             problems += found
     return BuildReport(the_plan, tuple(outputs), tuple(problems))
@@ -110,7 +122,8 @@ def output_name(slug: str, fmt: str, profile: str | None) -> str:
 
 
 def _write(project: Project, book: Anthology, fmt: str, profile: str | None, target: Path,
-           options: BuildOptions) -> tuple[list[Path], list[Diagnostic]]:
+           options: BuildOptions,
+           progress: Progress | None) -> tuple[list[Path], list[Diagnostic]]:
     style, problems = load_style(options.style or book.config.style, project.root)
     if style is None:
         return [], problems
@@ -120,17 +133,65 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
 
             write_epub(book, render_epub(book, style), target)
         else:
-            from .pdf import write_pdf
-
-            setup = page_setup(book.config.print, profile or "print")
-            rendition = render_print(book, style, setup)
-            result = write_pdf(book, rendition, target, (project.root, *style.layers),
-                               project.root)
-            problems += result.diagnostics
-            if not result.written:
+            written, found = _write_pdf(project, book, style, profile or "print", target,
+                                        options, progress)
+            problems += found
+            if not written:
                 return [], problems
     except OSError as exc:
         problems.append(error("write-failed", f"cannot write {target}: {exc.strerror or exc}",
                               None, "check that the output folder is writable and not full"))
         return [], problems
     return [target], problems
+
+
+def _write_pdf(project: Project, book: Anthology, style: Style, profile: str, target: Path,
+               options: BuildOptions,
+               progress: Progress | None) -> tuple[bool, list[Diagnostic]]:
+    """Chunked and parallel where the result is the same as one pass; one pass otherwise.
+
+    One pass is used on request, for books of a few pieces (chunks cost a fixed overhead
+    each and gain nothing there), for the screen profile (no recto openings: a chunk's
+    place in the book changes its mirrored margins) and for PDF/A and PDF/UA (a merge
+    would lose their metadata and structure tree).
+    """
+    from .pdfbook import ChunkedPdf, ChunkingError, default_jobs
+
+    setup = page_setup(book.config.print, profile)
+    roots = (project.root, *style.layers)
+    one_pass = (options.pdf_mode == "single" or profile == "screen"
+                or book.config.print.pdf_variant is not None
+                or (options.pdf_mode == "auto" and len(book.pieces) <= AUTO_CHUNK_THRESHOLD))
+    if not one_pass:
+        chunked = ChunkedPdf(book, style, setup, roots, project.root,
+                             (options.out_dir or project.root / "build") / ".cache" / "pdf",
+                             options.jobs or default_jobs(),
+                             progress.advance if progress else None)
+        try:
+            with atomic_target(target) as temporary:
+                result = chunked.write(temporary)
+                if not result.written:
+                    raise _NotWritten(list(result.diagnostics))
+            return True, list(result.diagnostics)
+        except _NotWritten as refused:
+            return False, refused.diagnostics
+        except ChunkingError as exc:
+            note = info("pdf-single-pass", f"{target.name}: rendered in one pass ({exc})")
+            written, found = _single_pass(book, style, setup, roots, project, target)
+            return written, [note, *found]
+    return _single_pass(book, style, setup, roots, project, target)
+
+
+def _single_pass(book: Anthology, style: Style, setup: PageSetup, roots: tuple[Path, ...],
+                 project: Project, target: Path) -> tuple[bool, list[Diagnostic]]:
+    from .pdf import write_pdf
+
+    result = write_pdf(book, render_print(book, style, setup), target, roots, project.root)
+    return result.written, list(result.diagnostics)
+
+
+class _NotWritten(Exception):
+    """A chunked PDF was not written; carries the diagnostics that say why."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics

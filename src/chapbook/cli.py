@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -51,6 +51,13 @@ def build(
     style: Annotated[str | None, typer.Option(help="Use this style for every book.")] = None,
     profile: Annotated[list[str] | None, typer.Option(
         help="PDF profile: print or screen (repeatable; default: each book's own).")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes for the PDF (default: one per core).")
+    ] = None,
+    single_pass: Annotated[bool, typer.Option(
+        "--single-pass", help="Lay each PDF out in one pass (the reference).")] = False,
+    chunked: Annotated[bool, typer.Option(
+        "--chunked", help="Render each PDF in cached chunks, even a small one.")] = False,
     drafts: DraftsOption = False,
     project: ProjectOption = Path("."),
     verbose: VerboseOption = False,
@@ -70,10 +77,18 @@ def build(
                                  param_hint="--profile")
     options = BuildOptions(formats=formats, only=tuple(slugs or ()), out_dir=out,
                            include_drafts=drafts, strict=strict, style=style,
-                           profiles=tuple(profile or ()))
+                           profiles=tuple(profile or ()), jobs=jobs,
+                           pdf_mode=_pdf_mode(single_pass, chunked))
     with _progress() as step:
         report = run_build(project.resolve(), options, step)
     raise typer.Exit(_finish_build(report, project.resolve(), strict, verbose))
+
+
+def _pdf_mode(single_pass: bool, chunked: bool) -> str:
+    if single_pass and chunked:
+        raise typer.BadParameter("use --single-pass or --chunked, not both",
+                                 param_hint="--chunked")
+    return "single" if single_pass else "chunked" if chunked else "auto"
 
 
 @app.command("list")
@@ -162,16 +177,48 @@ def _finish_build(report: BuildReport, root: Path, strict: bool, verbose: bool) 
     return code
 
 
+class _Lines:
+    """Progress as plain lines, for logs and pipes."""
+
+    def begin(self, output: str) -> None:
+        _stderr(f"building {output}")
+
+    def advance(self, done: int, total: int) -> None:
+        pass
+
+
+class _Bar:
+    """Progress on a terminal: a bar of chunks done / total, with the time left."""
+
+    def __init__(self, progress: Any) -> None:
+        self.progress = progress
+        self.task = progress.add_task("reading manuscripts", total=None)
+
+    def begin(self, output: str) -> None:
+        self.progress.reset(self.task, description=f"building {output}", total=None)
+
+    def advance(self, done: int, total: int) -> None:
+        self.progress.update(self.task, completed=done, total=total)
+
+
 @contextmanager
-def _progress() -> Iterator[Callable[[str], None]]:
-    """A spinner with the current output on a terminal; plain lines otherwise."""
+def _progress() -> Iterator[_Lines | _Bar]:
     if not sys.stderr.isatty():
-        yield lambda name: _stderr(f"building {name}")
+        yield _Lines()
         return
     from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
-    with Console(stderr=True).status("reading manuscripts") as status:
-        yield lambda name: status.update(f"building {name}")
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        yield _Bar(progress)
 
 
 def _plan_json(the_plan: Plan) -> dict[str, Any]:

@@ -84,14 +84,19 @@ def write_pdf(anthology: Anthology, rendition: PrintRendition, target: Path,
 
 def _stylesheets(rendition: PrintRendition, fetcher: ProjectFetcher,
                  fonts: FontConfiguration) -> tuple[list[CSS], list[Diagnostic]]:
+    return _stylesheets_from(rendition.stylesheets, rendition.setup.css, fetcher, fonts)
+
+
+def _stylesheets_from(paths: Sequence[Path], extra_css: str, fetcher: ProjectFetcher,
+                      fonts: FontConfiguration) -> tuple[list[CSS], list[Diagnostic]]:
     """Parse each style sheet on its own, so a CSS error names the file it is in."""
     sheets: list[CSS] = []
     problems: list[Diagnostic] = []
-    for path in rendition.stylesheets:
+    for path in paths:
         with _captured_weasyprint_log() as messages:
             sheets.append(CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts))
         problems += _log_diagnostics(messages, path)
-    sheets.append(CSS(string=rendition.setup.css, url_fetcher=fetcher, font_config=fonts))
+    sheets.append(CSS(string=extra_css, url_fetcher=fetcher, font_config=fonts))
     return sheets, problems
 
 
@@ -175,3 +180,88 @@ def _refusals(fetcher: ProjectFetcher) -> list[Diagnostic]:
     return [error("resource-refused", f"refused to load {item}", None,
                   "only files inside the project and its styles can be used")
             for item in fetcher.refused]
+
+
+# ---- one chunk of a book, rendered in a worker process -----------------------------------
+
+# Margin boxes of the body chunks stay empty: running heads and folios depend on where a
+# chunk lands in the book, so they are drawn separately and laid over the pages.
+NO_FURNITURE_CSS = "@page { " + " ".join(
+    f"@{box} {{ content: none !important; }}" for box in (
+        "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
+        "bottom-left-corner", "bottom-left", "bottom-center", "bottom-right",
+        "bottom-right-corner", "left-top", "left-middle", "left-bottom", "right-top",
+        "right-middle", "right-bottom")) + " }\n"
+
+PX_TO_PT = 0.75
+
+
+@dataclass(frozen=True)
+class ChunkJob:
+    html: str
+    stylesheets: tuple[Path, ...]
+    extra_css: str  # page setup and what the chunk needs on top of the style
+    allowed_roots: tuple[Path, ...]
+    base: Path
+    target: Path  # where the chunk's PDF goes
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    pages: int
+    blank: tuple[bool, ...]  # per page: a blank page WeasyPrint added for a recto opening
+    anchors: dict[str, tuple[int, float, float]]  # element id -> page index, x, y (points)
+    links: tuple[tuple[int, str, tuple[float, float, float, float]], ...]  # to other chunks
+    diagnostics: tuple[Diagnostic, ...]
+    refused: bool
+
+
+# A worker renders many chunks with the same style: its fonts and parsed style sheets are
+# kept for the life of the worker process (a pool lives for one book).
+_STYLE_IN_WORKER: dict[tuple[Path, ...], tuple[FontConfiguration, list[CSS],
+                                                list[Diagnostic]]] = {}
+
+
+def _worker_style(paths: tuple[Path, ...],
+                  fetcher: ProjectFetcher) -> tuple[FontConfiguration, list[CSS], list[Diagnostic]]:
+    if paths not in _STYLE_IN_WORKER:
+        fonts = FontConfiguration()
+        sheets, problems = _stylesheets_from(paths, "", fetcher, fonts)
+        _STYLE_IN_WORKER[paths] = (fonts, sheets[:-1], problems)
+    return _STYLE_IN_WORKER[paths]
+
+
+def render_chunk(job: ChunkJob) -> ChunkResult:
+    """Lay out and write one chunk; report what merging it into the book needs to know."""
+    fetcher = ProjectFetcher(job.allowed_roots)
+    fonts, sheets, style_problems = _worker_style(job.stylesheets, fetcher)
+    rendition_sheets = [*sheets, CSS(string=job.extra_css, url_fetcher=fetcher,
+                                     font_config=fonts)]
+    problems = list(style_problems)
+    with _captured_weasyprint_log() as messages:
+        html = HTML(string=job.html, base_url=job.base.as_uri() + "/", url_fetcher=fetcher)
+        document = html.render(stylesheets=rendition_sheets, font_config=fonts)
+        if not fetcher.refused:
+            document.write_pdf(str(job.target))
+    anchors: dict[str, tuple[int, float, float]] = {}
+    for index, page in enumerate(document.pages):
+        height = page.height * PX_TO_PT
+        for name, box in page.anchors.items():  # box: x0, y0, x1, y1 from the top left
+            anchors.setdefault(name, (index, box[0] * PX_TO_PT, height - box[1] * PX_TO_PT))
+    links = tuple((index, target, _pdf_rect(rect, page.height))
+                  for index, page in enumerate(document.pages)
+                  for kind, target, rect, _ in page.links
+                  if kind == "internal" and target not in anchors)
+    blank = tuple(bool(page._page_box.page_type.blank) for page in document.pages)
+    expected = [m for m in messages if not m.startswith("No anchor #")]  # other chunks'
+    problems += [*_log_diagnostics(expected, None), *_refusals(fetcher)]
+    return ChunkResult(len(document.pages), blank, anchors, links, tuple(problems),
+                       bool(fetcher.refused))
+
+
+def _pdf_rect(rect: tuple[float, float, float, float],
+              page_height: float) -> tuple[float, float, float, float]:
+    """WeasyPrint's (x0, y0, x1, y1) in CSS px from the top left, as PDF points."""
+    x0, y0, x1, y1 = rect
+    height = page_height * PX_TO_PT
+    return (x0 * PX_TO_PT, height - y1 * PX_TO_PT, x1 * PX_TO_PT, height - y0 * PX_TO_PT)

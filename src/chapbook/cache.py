@@ -1,0 +1,90 @@
+"""A content-addressed cache of rendered PDF chunks under build/.cache/.
+
+An entry is a PDF and a JSON record of what its rendering reported, keyed by a hash of
+everything that went into it (HTML, style sheets, settings, versions). The record holds
+the PDF's own hash: an entry whose file is missing, truncated or altered is discarded and
+rendered again, never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic, Location, Severity
+from .pdf import ChunkResult
+
+SCHEMA = 1
+
+
+def digest(*parts: str | bytes) -> str:
+    hasher = hashlib.sha256(f"chapbook-cache-{SCHEMA}".encode())
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+class ChunkCache:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def pdf_path(self, key: str) -> Path:
+        return self.directory / f"{key}.pdf"
+
+    def temporary_path(self, key: str) -> Path:
+        """Where a worker writes a new chunk before `put` checks it in."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        return self.directory / f".{key}.{os.getpid()}.part"
+
+    def get(self, key: str) -> ChunkResult | None:
+        record, pdf = self.directory / f"{key}.json", self.pdf_path(key)
+        try:
+            data = json.loads(record.read_text(encoding="utf-8"))
+            if data.get("schema") != SCHEMA or data.get("sha256") != file_digest(pdf):
+                raise ValueError("stale or altered entry")
+            return _result_from(data["result"])
+        except (OSError, ValueError, KeyError, TypeError):
+            record.unlink(missing_ok=True)
+            pdf.unlink(missing_ok=True)
+            return None
+
+    def put(self, key: str, written: Path, result: ChunkResult) -> None:
+        """Move a freshly written chunk into the cache, with its record."""
+        pdf = self.pdf_path(key)
+        os.replace(written, pdf)
+        record = {"schema": SCHEMA, "sha256": file_digest(pdf), "result": _result_to(result)}
+        temporary = self.directory / f".{key}.json.part"
+        temporary.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(temporary, self.directory / f"{key}.json")
+
+
+def _result_to(result: ChunkResult) -> dict[str, Any]:
+    data = asdict(result)
+    data["diagnostics"] = [{**asdict(d), "severity": int(d.severity)}
+                           for d in result.diagnostics]
+    return data
+
+
+def _result_from(data: dict[str, Any]) -> ChunkResult:
+    diagnostics = tuple(
+        Diagnostic(d["code"], Severity(d["severity"]), d["message"],
+                   Location(**d["location"]) if d["location"] else None, d["hint"])
+        for d in data["diagnostics"])
+    anchors = {name: (int(page), float(x), float(y))
+               for name, (page, x, y) in data["anchors"].items()}
+    links = tuple((int(page), str(target), (float(rect[0]), float(rect[1]), float(rect[2]),
+                                            float(rect[3])))
+                  for page, target, rect in data["links"])
+    return ChunkResult(int(data["pages"]), tuple(data["blank"]), anchors, links, diagnostics,
+                       bool(data["refused"]))

@@ -1,0 +1,341 @@
+"""The print edition in chunks: rendered in parallel, cached, assembled with global folios.
+
+1. The body is cut into chunks of a few pieces (a part's title page starts its first
+   chunk). Each chunk is laid out on its own, without running heads or folios. A chunk
+   always starts on a recto, and the text block is as wide on versos as on rectos, so its
+   layout does not depend on where it lands in the book.
+2. Page counts give every chunk its place, its first folio and the blank versos needed
+   before it; every piece and part its printed page number.
+3. The back matter (its folios follow the body, its page references are now known), the
+   front matter (its contents now have every number) and, per chunk, a light document of
+   running heads and folios ("furniture") are rendered.
+4. pdfmerge assembles the book.
+
+Chunks, furniture, front and back matter are cached by content under build/.cache/pdf:
+after an edit to one review only its chunk (and documents whose numbers moved) render.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from importlib.metadata import version
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from . import pdfmerge
+from .anthology import Anthology
+from .cache import ChunkCache, digest
+from .diagnostics import Diagnostic
+from .pagesetup import PageSetup
+from .pdf import NO_FURNITURE_CSS, ChunkJob, ChunkResult, render_chunk
+from .render import (
+    BodyRun,
+    PrintSelection,
+    back_sections,
+    body_runs,
+    bookmark,
+    piece_id,
+    render_print,
+    running_head,
+)
+from .styles import Style
+
+PIECES_PER_CHUNK = 6
+Progress = Callable[[int, int], None]  # (chunks done, chunks in all)
+_Keyed = tuple[str, ChunkJob]  # a job and its cache key
+
+
+class ChunkingError(Exception):
+    """The chunks cannot be assembled faithfully; the caller renders in one pass."""
+
+
+@dataclass(frozen=True)
+class ChunkedResult:
+    pages: int
+    diagnostics: tuple[Diagnostic, ...]
+    written: bool
+    rendered: int  # chunks actually rendered (the rest came from the cache)
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A body chunk and where it lands."""
+
+    runs: tuple[BodyRun, ...]
+    result: ChunkResult
+    pdf: Path
+    first_folio: int  # the arabic folio of its first page
+    blank_before: bool
+
+
+class ChunkedPdf:
+    """Renders one anthology's print edition through the chunk pipeline."""
+
+    def __init__(self, anthology: Anthology, style: Style, setup: PageSetup,
+                 roots: Sequence[Path], base: Path, cache_dir: Path, jobs: int,
+                 progress: Progress | None = None) -> None:
+        self.anthology = anthology
+        self.style = style
+        self.setup = setup
+        self.roots = tuple(roots)
+        self.base = base
+        self.cache = ChunkCache(cache_dir)
+        self.jobs = max(1, jobs)
+        self.progress = progress
+        self.sheets = (style.find("css/print.css"),)
+        self.rendered = 0
+        self._done = 0
+        self._total = 0
+
+    # ---- the pipeline ------------------------------------------------------------------
+
+    def write(self, target: Path) -> ChunkedResult:
+        chunks = plan_chunks(self.anthology, PIECES_PER_CHUNK)
+        self._total = len(chunks) * 2 + 4
+        with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+            body = self._render_all(pool, [self._body_job(runs) for runs in chunks])
+            placed = place_chunks(chunks, body)
+            numbers = page_numbers(placed)
+            # The front matter's own layout does not depend on the numbers it prints (they
+            # sit in reserved space), so a first rendering tells where the foreword is.
+            draft = self._front_job(numbers)
+            blank_job = self._job("<html><body></body></html>", NO_FURNITURE_CSS)
+            front_draft, blank, *furniture = self._render_all(
+                pool, [draft, blank_job, *(self._furniture_job(c) for c in placed)])
+            numbers |= front_numbers(self.anthology, front_draft[1])
+            back_first = _next_recto(placed)
+            back = self._render_all(pool, [self._selection_job(
+                PrintSelection(False, (), True, numbers),
+                f"@page :first {{ counter-reset: page {back_first} }}")])[0]
+            numbers |= {name: str(back_first + page) for name, (page, _, _)
+                        in back[1].anchors.items()}
+            front = self._render_all(pool, [self._front_job(numbers)])[0]
+        for chunk, (_, result) in zip(placed, furniture, strict=True):
+            _check_furniture(chunk, result)
+        if front_numbers(self.anthology, front[1]) != front_numbers(self.anthology,
+                                                                     front_draft[1]):
+            raise ChunkingError("the front matter moved when its page numbers were filled in")
+        problems = [d for _, r in (*body, back, front, *furniture) for d in r.diagnostics]
+        if any(r.refused for _, r in (*body, back, front)):
+            return ChunkedResult(0, tuple(problems), False, self.rendered)
+        pages = self._assemble(target, front, placed, furniture, back, blank[0])
+        return ChunkedResult(pages, tuple(problems), True, self.rendered)
+
+    def _assemble(self, target: Path, front: tuple[Path, ChunkResult],
+                  placed: Sequence[_Placed], furniture: Sequence[tuple[Path, ChunkResult]],
+                  back: tuple[Path, ChunkResult], blank: Path) -> int:
+        front_pages = front[1].pages
+        chunks = [pdfmerge.Piece(front[0], False)]
+        offsets = [0]
+        position = front_pages + (front_pages % 2)  # the body opens on a recto
+        body_start = position
+        for chunk, (overlay, _) in zip(placed, furniture, strict=True):
+            position += chunk.blank_before
+            offsets.append(position)
+            chunks.append(pdfmerge.Piece(chunk.pdf, chunk.blank_before, overlay))
+            position += chunk.result.pages
+        back_blank = (position - body_start) % 2 == 1
+        offsets.append(position + back_blank)
+        chunks.append(pdfmerge.Piece(back[0], back_blank))
+        chunks[1] = replace(chunks[1], blank_before=front_pages % 2 == 1)
+        results = [front[1], *(c.result for c in placed), back[1]]
+        links = pdfmerge.BookLinks(*_book_links(results, offsets),
+                                   outline=outline(self.anthology))
+        return pdfmerge.assemble(chunks, blank, body_start, links, self.anthology.language,
+                                 target)
+
+    # ---- jobs --------------------------------------------------------------------------
+
+    def _front_job(self, numbers: dict[str, str]) -> _Keyed:
+        front_only = {k: v for k, v in numbers.items() if k != "contents-title"}
+        return self._selection_job(PrintSelection(True, (), False, front_only), "")
+
+    def _body_job(self, runs: tuple[BodyRun, ...]) -> _Keyed:
+        return self._selection_job(PrintSelection(False, runs, False), NO_FURNITURE_CSS)
+
+    def _selection_job(self, selection: PrintSelection, extra_css: str) -> _Keyed:
+        html = render_print(self.anthology, self.style, self.setup, selection).html
+        return self._job(html, extra_css)
+
+    def _furniture_job(self, chunk: _Placed) -> _Keyed:
+        html = furniture_html(self.anthology, chunk.runs, chunk.result)
+        css = (f"@page :first {{ counter-reset: page {chunk.first_folio} }}\n"
+               ".furniture-page { height: 1px; }\n"
+               ".furniture-page + .furniture-page { break-before: page; }\n"
+               ".furniture-start { string-set: verso-head attr(data-verso-head); }\n")
+        return self._job(html, css)
+
+    def _job(self, html: str, extra_css: str) -> _Keyed:
+        css = self.setup.css + extra_css
+        key = digest(html, css, *(p.read_bytes() for p in self.sheets), _versions())
+        return key, ChunkJob(html, self.sheets, css, self.roots, self.base,
+                             self.cache.temporary_path(key))
+
+    def _render_all(self, pool: ProcessPoolExecutor,
+                    keyed: Sequence[_Keyed]) -> list[tuple[Path, ChunkResult]]:
+        """Each job's (pdf, result), from the cache or rendered in the worker pool."""
+        keys = [key for key, _ in keyed]
+        jobs = [job for _, job in keyed]
+        found: dict[int, ChunkResult] = {}
+        for index, key in enumerate(keys):
+            cached = self.cache.get(key)
+            if cached is not None:
+                found[index] = cached
+                self._advance()
+        pending = {index: pool.submit(render_chunk, job)
+                   for index, job in enumerate(jobs) if index not in found}
+        for index, future in pending.items():
+            result = future.result()
+            if not result.refused:
+                self.cache.put(keys[index], jobs[index].target, result)
+            self.rendered += 1
+            found[index] = result
+            self._advance()
+        return [(self.cache.pdf_path(keys[i]), found[i]) for i in range(len(jobs))]
+
+    def _advance(self) -> None:
+        self._done += 1
+        if self.progress:
+            self.progress(min(self._done, self._total), self._total)
+
+
+def plan_chunks(anthology: Anthology, size: int) -> list[tuple[BodyRun, ...]]:
+    """Runs of at most `size` pieces; a part's title page travels with its first pieces."""
+    chunks: list[tuple[BodyRun, ...]] = []
+    for run in body_runs(anthology):
+        for start in range(0, max(len(run.pieces), 1), size):
+            first = start == 0
+            chunks.append((BodyRun(run.part, run.part_number, run.pieces[start:start + size],
+                                   run.with_part_page and first, run.opens_body and first),))
+    return chunks
+
+
+def place_chunks(chunks: Sequence[tuple[BodyRun, ...]],
+                 rendered: Sequence[tuple[Path, ChunkResult]]) -> list[_Placed]:
+    """Give each chunk its first folio; a chunk that would open on a verso gets a blank."""
+    placed: list[_Placed] = []
+    folio = 1
+    for runs, (pdf, result) in zip(chunks, rendered, strict=True):
+        blank = folio % 2 == 0
+        folio += blank
+        placed.append(_Placed(runs, result, pdf, folio, blank))
+        folio += result.pages
+    return placed
+
+
+def front_numbers(anthology: Anthology, front: ChunkResult) -> dict[str, str]:
+    """The roman folio of the foreword, for references to it from the back matter."""
+    if anthology.foreword is None:
+        return {}
+    name = piece_id(anthology.foreword)
+    return {name: lower_roman(front.anchors[name][0] + 1)} if name in front.anchors else {}
+
+
+_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+def lower_roman(number: int) -> str:
+    text = ""
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        text += letters * count
+    return text
+
+
+def _next_recto(placed: Sequence[_Placed]) -> int:
+    last = placed[-1]
+    folio = last.first_folio + last.result.pages
+    return folio + (folio % 2 == 0)
+
+
+def page_numbers(placed: Iterable[_Placed]) -> dict[str, str]:
+    """Printed folio of every element that starts in the body, by id."""
+    return {name: str(chunk.first_folio + page)
+            for chunk in placed for name, (page, _, _) in chunk.result.anchors.items()}
+
+
+def _book_links(results: Sequence[ChunkResult], offsets: Sequence[int]) -> tuple[
+        dict[str, pdfmerge.PageRef], list[pdfmerge.LinkRef]]:
+    destinations: dict[str, pdfmerge.PageRef] = {}
+    links: list[pdfmerge.LinkRef] = []
+    for result, offset in zip(results, offsets, strict=True):
+        for name, (page, x, y) in result.anchors.items():
+            destinations.setdefault(name, (offset + page, x, y))
+        links += [(offset + page, target, rect) for page, target, rect in result.links]
+    return destinations, links
+
+
+def outline(anthology: Anthology) -> list[pdfmerge.OutlineEntry]:
+    """The bookmarks a single pass makes: contents, foreword, parts with pieces, back."""
+    entries = [pdfmerge.OutlineEntry("Contents", "contents-title", 1)]
+    if anthology.foreword:
+        entries.append(pdfmerge.OutlineEntry(bookmark(anthology.foreword),
+                                             piece_id(anthology.foreword), 1))
+    for part, pieces in anthology.sections:
+        if part:
+            entries.append(pdfmerge.OutlineEntry(part.title, part.slug, 1))
+        entries += [pdfmerge.OutlineEntry(bookmark(p), piece_id(p), 2 if part else 1)
+                    for p in pieces]
+    entries += [pdfmerge.OutlineEntry(s.title, s.id, 1) for s in back_sections(anthology)]
+    return entries
+
+
+def furniture_html(anthology: Anthology, runs: Sequence[BodyRun], result: ChunkResult) -> str:
+    """An empty copy of a chunk's structure, one empty block per non-blank page, so that the
+    style's own page rules give each page the running heads and folio it has in the book."""
+    spans = _page_spans(result)
+    parts: list[str] = []
+    for run in runs:
+        verso = escape(run.part.title if run.part else anthology.title)
+        start = f'<div class="furniture-start" data-verso-head="{verso}"></div>'
+        if run.with_part_page and run.part:
+            classes = "part first-part" if run.opens_body else "part"
+            parts.append(f'<section class="{classes}" data-verso-head="{verso}">{start}'
+                         f"{_blocks(spans.get(run.part.slug, 1))}</section>")
+            start = ""
+        for number, piece in enumerate(run.pieces):
+            first = run.opens_body and number == 0 and not run.with_part_page
+            classes = "piece" + (" first-piece" if first else "") + (
+                " in-part" if run.part else "")
+            parts.append(f'<article class="{classes}" data-running-head="'
+                         f'{escape(running_head(piece))}">{start}'
+                         f"{_blocks(spans.get(piece_id(piece), 1))}</article>")
+            start = ""
+    profile = "print"
+    return Markup(f'<html lang="{escape(anthology.language)}" class="profile-{profile}"><body>'
+                  + "".join(parts) + "</body></html>")
+
+
+def _blocks(count: int) -> str:
+    return '<div class="furniture-page"></div>' * count
+
+
+def _page_spans(result: ChunkResult) -> dict[str, int]:
+    """Non-blank pages from each opening (piece or part) to the next."""
+    openings = sorted((page, name) for name, (page, _, _) in result.anchors.items()
+                      if (name.startswith("piece-") and not name.endswith("-title"))
+                      or (name.startswith("part-") and not name.endswith("-title")))
+    spans: dict[str, int] = {}
+    for number, (page, name) in enumerate(openings):
+        end = openings[number + 1][0] if number + 1 < len(openings) else result.pages
+        spans[name] = sum(1 for p in range(page, end) if not result.blank[p])
+    return spans
+
+
+def _check_furniture(chunk: _Placed, furniture: ChunkResult) -> None:
+    if furniture.blank != chunk.result.blank:
+        raise ChunkingError("running heads do not line up with the pages of a chunk")
+
+
+def _versions() -> str:
+    return f"chapbook {version('chapbook')} weasyprint {version('weasyprint')}"
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)

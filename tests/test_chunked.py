@@ -1,0 +1,114 @@
+"""The chunked, parallel, cached print pipeline against the single pass it must equal."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from .conftest import copy_sample, run_chapbook
+from .pdftools import contents_entries, outline_titles, page_labels, page_texts
+
+BOOK = "night-terrors"  # parts, footnotes, back matter, an epigraph
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    root = copy_sample(tmp_path_factory.mktemp("chunked") / "sample")
+    for mode, out in (("--single-pass", "single"), ("--chunked", "chunked")):
+        result = run_chapbook("build", BOOK, "--format", "pdf", mode, "--jobs", "2", "--out",
+                              out, cwd=root)
+        assert result.code == 0, result.stderr
+    return root, root / "single" / f"{BOOK}.pdf", root / "chunked" / f"{BOOK}.pdf"
+
+
+def _text(page: str) -> str:
+    return re.sub(r"\s+", " ", page).strip()
+
+
+def test_same_pages_and_same_text_on_every_page(both: tuple[Path, Path, Path]) -> None:
+    _, single, chunked = both
+    expected, found = page_texts(single), page_texts(chunked)
+    assert len(found) == len(expected)
+    for number, (want, got) in enumerate(zip(expected, found, strict=True)):
+        assert _text(got) == _text(want), f"page index {number}"
+
+
+def test_same_labels_bookmarks_and_boxes(both: tuple[Path, Path, Path]) -> None:
+    _, single, chunked = both
+    assert page_labels(chunked) == page_labels(single)
+    assert outline_titles(chunked) == outline_titles(single)
+    nested = [type(item) for item in PdfReader(chunked).outline]
+    assert nested == [type(item) for item in PdfReader(single).outline]
+    for want, got in zip(PdfReader(single).pages, PdfReader(chunked).pages, strict=True):
+        assert [float(v) for v in got.trimbox] == pytest.approx([float(v) for v in want.trimbox])
+        assert [float(v) for v in got.bleedbox] == pytest.approx(
+            [float(v) for v in want.bleedbox])
+
+
+def test_contents_links_land_where_the_numbers_say(both: tuple[Path, Path, Path]) -> None:
+    _, single, chunked = both
+    reader = PdfReader(chunked)
+    labels = page_labels(chunked)
+    first_body = labels.index("1")
+    entries = contents_entries(chunked, range(first_body))
+    assert len(entries) >= 10
+    for entry in entries:
+        assert entry.printed_page == labels[entry.target_index], entry
+    destinations = {n: reader.get_destination_page_number(d)
+                    for n, d in reader.named_destinations.items()}
+    single_reader = PdfReader(single)
+    for name, dest in single_reader.named_destinations.items():
+        if name.startswith(("piece-", "part-")):
+            assert destinations[name] == single_reader.get_destination_page_number(dest), name
+
+
+def test_back_matter_references_in_chunks(both: tuple[Path, Path, Path]) -> None:
+    _, _, chunked = both
+    labels = page_labels(chunked)
+    texts = page_texts(chunked)
+    start = next(i for i, t in enumerate(texts) if t.lstrip().startswith("Contributors"))
+    entries = [e for e in contents_entries(chunked, range(start, len(texts)))
+               if e.target.startswith("piece-")]
+    assert len(entries) >= 9
+    for entry in entries:
+        assert entry.printed_page == labels[entry.target_index], entry
+
+
+def test_incremental_rebuild_renders_only_what_changed(both: tuple[Path, Path, Path]) -> None:
+    root, _, chunked = both
+    cache = root / "chunked" / ".cache" / "pdf"
+    before = {p.name for p in cache.glob("*.pdf")}
+    started = time.monotonic()
+    again = run_chapbook("build", BOOK, "--format", "pdf", "--chunked", "--out", "chunked",
+                         cwd=root)
+    assert again.code == 0, again.stderr
+    assert {p.name for p in cache.glob("*.pdf")} == before  # nothing new rendered
+    unchanged = time.monotonic() - started
+    # one word in the body of one review: only that review's chunk renders again
+    review = root / "manuscripts" / "night-ward.md"
+    text = review.read_text(encoding="utf-8")
+    assert "A drip stand" in text
+    review.write_text(text.replace("A drip stand", "An infirmary drip stand"), encoding="utf-8")
+    edited = run_chapbook("build", BOOK, "--format", "pdf", "--chunked", "--out", "chunked",
+                          cwd=root)
+    assert edited.code == 0, edited.stderr
+    new = {p.name for p in cache.glob("*.pdf")} - before
+    assert len(new) == 1, new  # its chunk; the pages did not move, so nothing else changed
+    assert "infirmary" in " ".join(page_texts(chunked))
+    assert unchanged < 60  # sanity only: timings are reported by the benchmark
+
+
+def test_a_corrupt_cache_entry_is_rendered_again(both: tuple[Path, Path, Path]) -> None:
+    root, single, chunked = both
+    cache = root / "chunked" / ".cache" / "pdf"
+    victim = sorted(cache.glob("*.pdf"))[0]
+    victim.write_bytes(victim.read_bytes()[:100])  # truncated, as after a crash
+    result = run_chapbook("build", BOOK, "--format", "pdf", "--chunked", "--out", "chunked",
+                          cwd=root)
+    assert result.code == 0, result.stderr
+    assert victim.stat().st_size > 100  # rendered again, not used
+    assert len(page_texts(chunked)) == len(page_texts(single))
