@@ -95,3 +95,9 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_chapbook("build", cwd=root)
     assert result.code == 0, result.stderr
     return root
+
+
+def built_files(folder: Path) -> dict[str, bytes]:
+    """The books in an output folder (files only; the .cache folder is not an output)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())
+            if p.is_file() and not p.name.startswith(".")}

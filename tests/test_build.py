@@ -31,7 +31,7 @@ def test_build_writes_every_edition(built_sample: Path) -> None:
     for slug in slugs:
         for suffix in (".epub", ".pdf"):
             assert (built_sample / "build" / f"{slug}{suffix}").stat().st_size > 10_000
-    leftovers = [p.name for p in (built_sample / "build").iterdir() if p.name.startswith(".")]
+    leftovers = [p.name for p in (built_sample / "build").rglob("*") if p.suffix == ".part"]
     assert leftovers == []  # no temporary files left behind
 
 

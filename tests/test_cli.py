@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import GOOD_REVIEW, MINIMAL_CONFIG, run_chapbook, write_project
+from .conftest import GOOD_REVIEW, MINIMAL_CONFIG, built_files, run_chapbook, write_project
 
 
 def test_help_lists_commands(tmp_path: Path) -> None:
@@ -33,14 +33,14 @@ def test_broken_manuscript_fails_cleanly_and_keeps_outputs(tmp_path: Path, case:
     root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW})
     first = run_chapbook("build", cwd=root)
     assert first.code == 0, first.stderr
-    before = {p.name: p.read_bytes() for p in (root / "build").iterdir()}
+    before = built_files(root / "build")
     (root / "manuscripts" / name).write_bytes(
         content if isinstance(content, bytes) else content.encode())
     result = run_chapbook("build", cwd=root)
     assert result.code == 1
     assert f"{where}" in result.stderr and ": error: " in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
-    assert {p.name: p.read_bytes() for p in (root / "build").iterdir()} == before
+    assert built_files(root / "build") == before
     check = run_chapbook("check", cwd=root)
     assert check.code == 1 and where in check.stderr
 
@@ -70,7 +70,7 @@ def test_build_one_format_and_out_dir(tmp_path: Path) -> None:
     result = run_chapbook("build", "everything", "--format", "epub", "--out", "elsewhere",
                           cwd=root)
     assert result.code == 0, result.stderr
-    assert sorted(p.name for p in (root / "elsewhere").iterdir()) == ["everything.epub"]
+    assert list(built_files(root / "elsewhere")) == ["everything.epub"]
 
 
 def test_usage_errors(tmp_path: Path) -> None:
@@ -109,3 +109,22 @@ def test_init_scaffolds_a_project_that_builds(tmp_path: Path) -> None:
 def test_no_project_here(tmp_path: Path) -> None:
     result = run_chapbook("build", cwd=tmp_path)
     assert result.code == 1 and "no chapbook.toml" in result.stderr
+
+
+def test_nothing_changed_means_nothing_done(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW})
+    assert run_chapbook("build", cwd=root).code == 0
+    epub = root / "build" / "everything.epub"
+    stamp = epub.stat().st_mtime_ns
+    again = run_chapbook("build", cwd=root)
+    assert again.code == 0 and "up to date: build/everything.epub" in again.stderr
+    assert "missing-bio" in again.stderr  # the last build's warnings are reported again
+    assert epub.stat().st_mtime_ns == stamp
+    (root / "manuscripts" / "good.md").write_text(GOOD_REVIEW + "\nMore.\n", encoding="utf-8")
+    changed = run_chapbook("build", cwd=root)
+    assert "wrote build/everything.epub" in changed.stderr
+    epub.write_bytes(b"damaged")  # an output that changed behind chapbook's back
+    repaired = run_chapbook("build", cwd=root)
+    assert "wrote build/everything.epub" in repaired.stderr
+    other = run_chapbook("build", "--format", "epub", cwd=root)  # other options: a new build
+    assert "wrote build/everything.epub" in other.stderr

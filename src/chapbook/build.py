@@ -6,18 +6,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from . import uptodate
 from .anthology import Anthology
 from .collect import CollectOptions, collect, unknown_anthologies
 from .config import Project, load_project
 from .diagnostics import Diagnostic, error, has_errors, info
 from .models import Manuscript
+from .options import BuildOptions
 from .output import atomic_target
 from .pagesetup import PageSetup, page_setup
 from .readers import ReadSettings, read_pool
 from .render import render_epub, render_print
 from .styles import Style, load_style
 
-FORMATS = ("epub", "pdf")
 AUTO_CHUNK_THRESHOLD = 16  # pieces; up to this, "auto" renders a PDF in one pass
 
 
@@ -27,19 +28,6 @@ class Progress(Protocol):
     def begin(self, output: str) -> None: ...
 
     def advance(self, done: int, total: int) -> None: ...
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    formats: tuple[str, ...] = FORMATS
-    only: tuple[str, ...] = ()  # anthology slugs; empty means every anthology
-    out_dir: Path | None = None
-    include_drafts: bool = False
-    strict: bool = False
-    style: str | None = None  # overrides each anthology's style
-    profiles: tuple[str, ...] = ()  # PDF profiles to build; empty means each book's own
-    pdf_mode: str = "auto"  # "single" (one WeasyPrint pass, the reference), "chunked", "auto"
-    jobs: int | None = None  # worker processes for the PDF; None means one per core
 
 
 @dataclass(frozen=True)
@@ -57,6 +45,7 @@ class BuildReport:
     plan: Plan
     outputs: tuple[Path, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default_factory=tuple)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was done
 
     @property
     def all_diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -87,10 +76,24 @@ def plan(root: Path, options: BuildOptions) -> Plan:
 
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Plan, then render and write every requested edition, unless the plan has errors."""
+    out_dir = options.out_dir or root / "build"
+    key = uptodate.fingerprint(root, options)
+    previous = uptodate.unchanged(out_dir, key)
+    if previous is not None:
+        return BuildReport(Plan(None), tuple(previous[0]), tuple(previous[1]), up_to_date=True)
+    report = _build(root, options, out_dir, progress)
+    if report.outputs and not has_errors(report.all_diagnostics, options.strict):
+        uptodate.remember(out_dir, key, report.outputs, report.all_diagnostics)
+    else:
+        uptodate.forget(out_dir)
+    return report
+
+
+def _build(root: Path, options: BuildOptions, out_dir: Path,
+           progress: Progress | None) -> BuildReport:
     the_plan = plan(root, options)
     if the_plan.project is None or has_errors(the_plan.diagnostics, options.strict):
         return BuildReport(the_plan)
-    out_dir = options.out_dir or root / "build"
     outputs: list[Path] = []
     problems: list[Diagnostic] = []
     for book in the_plan.anthologies:

@@ -8,31 +8,17 @@ rendered again, never used.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, Location, Severity
+from .diagnostics import from_record, to_record
+from .hashing import file_digest
 from .pdf import ChunkResult
 
-SCHEMA = 1
-
-
-def digest(*parts: str | bytes) -> str:
-    hasher = hashlib.sha256(f"chapbook-cache-{SCHEMA}".encode())
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "big"))
-        hasher.update(data)
-    return hasher.hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    with open(path, "rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
+SCHEMA = 1  # of the JSON records
 
 
 class ChunkCache:
@@ -71,16 +57,12 @@ class ChunkCache:
 
 def _result_to(result: ChunkResult) -> dict[str, Any]:
     data = asdict(result)
-    data["diagnostics"] = [{**asdict(d), "severity": int(d.severity)}
-                           for d in result.diagnostics]
+    data["diagnostics"] = [to_record(d) for d in result.diagnostics]
     return data
 
 
 def _result_from(data: dict[str, Any]) -> ChunkResult:
-    diagnostics = tuple(
-        Diagnostic(d["code"], Severity(d["severity"]), d["message"],
-                   Location(**d["location"]) if d["location"] else None, d["hint"])
-        for d in data["diagnostics"])
+    diagnostics = tuple(from_record(d) for d in data["diagnostics"])
     anchors = {name: (int(page), float(x), float(y))
                for name, (page, x, y) in data["anchors"].items()}
     links = tuple((int(page), str(target), (float(rect[0]), float(rect[1]), float(rect[2]),

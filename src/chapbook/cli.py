@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -63,8 +63,8 @@ def build(
     verbose: VerboseOption = False,
 ) -> None:
     """Build the EPUB and PDF of each anthology into build/."""
-    from .build import FORMATS, BuildOptions
-    from .build import build as run_build
+    from . import uptodate
+    from .options import FORMATS, BuildOptions
 
     formats = tuple(fmt or FORMATS)
     unknown = [f for f in formats if f not in FORMATS]
@@ -79,9 +79,18 @@ def build(
                            include_drafts=drafts, strict=strict, style=style,
                            profiles=tuple(profile or ()), jobs=jobs,
                            pdf_mode=_pdf_mode(single_pass, chunked))
+    root = project.resolve()
+    previous = uptodate.unchanged(options.output_dir(root), uptodate.fingerprint(root, options))
+    if previous is not None:  # nothing changed: answer before loading the pipeline
+        outputs, diagnostics = previous
+        code = _report(tuple(diagnostics), strict, verbose)
+        _list_outputs("up to date:", outputs, root)
+        raise typer.Exit(code)
+    from .build import build as run_build
+
     with _progress() as step:
-        report = run_build(project.resolve(), options, step)
-    raise typer.Exit(_finish_build(report, project.resolve(), strict, verbose))
+        report = run_build(root, options, step)
+    raise typer.Exit(_finish_build(report, root, strict, verbose))
 
 
 def _pdf_mode(single_pass: bool, chunked: bool) -> str:
@@ -99,7 +108,8 @@ def list_books(
     verbose: VerboseOption = False,
 ) -> None:
     """Show each anthology and its pieces, in order."""
-    from .build import BuildOptions, plan
+    from .build import plan
+    from .options import BuildOptions
 
     the_plan = plan(project.resolve(), BuildOptions(include_drafts=drafts))
     code = _report(the_plan.diagnostics, strict=False, verbose=verbose)
@@ -118,7 +128,8 @@ def check(
     verbose: VerboseOption = False,
 ) -> None:
     """Read and collect everything, print every diagnostic, write nothing."""
-    from .build import BuildOptions, plan
+    from .build import plan
+    from .options import BuildOptions
 
     the_plan = plan(project.resolve(), BuildOptions(include_drafts=drafts))
     code = _report(the_plan.diagnostics, strict, verbose)
@@ -171,10 +182,14 @@ def _finish_build(report: BuildReport, root: Path, strict: bool, verbose: bool) 
     if code != EXIT_OK and not report.outputs:
         _stderr("build failed: nothing was written")
         return code
-    for path in report.outputs:
-        shown = path.relative_to(root) if path.is_relative_to(root) else path
-        _stderr(f"wrote {shown}")
+    _list_outputs("up to date:" if report.up_to_date else "wrote", report.outputs, root)
     return code
+
+
+def _list_outputs(verb: str, outputs: Sequence[Path], root: Path) -> None:
+    for path in outputs:
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        _stderr(f"{verb} {shown}")
 
 
 class _Lines:

@@ -6,6 +6,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 class Severity(enum.IntEnum):
@@ -52,6 +53,21 @@ class Diagnostic:
         where = f"{self.location}: " if self.location else ""
         text = f"{where}{self.severity.label}: {self.message} [{self.code}]"
         return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+def to_record(diagnostic: Diagnostic) -> dict[str, object]:
+    """A JSON-ready form, for caches that replay what a build reported."""
+    where = diagnostic.location
+    return {"code": diagnostic.code, "severity": int(diagnostic.severity),
+            "message": diagnostic.message, "hint": diagnostic.hint,
+            "location": [where.path, where.line, where.col] if where else None}
+
+
+def from_record(record: dict[str, Any]) -> Diagnostic:
+    where = record["location"]
+    return Diagnostic(str(record["code"]), Severity(int(record["severity"])),
+                      str(record["message"]), Location(*where) if where else None,
+                      record["hint"])
 
 
 def error(code: str, message: str, location: Location | None = None,

@@ -28,8 +28,9 @@ from markupsafe import Markup, escape
 
 from . import pdfmerge
 from .anthology import Anthology
-from .cache import ChunkCache, digest
+from .cache import ChunkCache
 from .diagnostics import Diagnostic
+from .hashing import digest
 from .pagesetup import PageSetup
 from .pdf import NO_FURNITURE_CSS, ChunkJob, ChunkResult, render_chunk
 from .render import (

@@ -1,0 +1,24 @@
+"""What a build is asked to do (kept light: the command line reads it before anything else)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+FORMATS = ("epub", "pdf")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    formats: tuple[str, ...] = FORMATS
+    only: tuple[str, ...] = ()  # anthology slugs; empty means every anthology
+    out_dir: Path | None = None
+    include_drafts: bool = False
+    strict: bool = False
+    style: str | None = None  # overrides each anthology's style
+    profiles: tuple[str, ...] = ()  # PDF profiles to build; empty means each book's own
+    pdf_mode: str = "auto"  # "single" (one WeasyPrint pass, the reference), "chunked", "auto"
+    jobs: int | None = None  # worker processes for the PDF; None means one per core
+
+    def output_dir(self, root: Path) -> Path:
+        return self.out_dir or root / "build"
