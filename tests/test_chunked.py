@@ -114,3 +114,19 @@ def test_a_corrupt_cache_entry_is_rendered_again(both: tuple[Path, Path, Path]) 
     rendered_again = [e for e in cache.glob("*.pdf") if e.stat().st_size > 100]
     assert len(rendered_again) >= 8  # every chunk the book uses; none used truncated
     assert [_text(t) for t in page_texts(chunked)] == [_text(t) for t in page_texts(single)]
+
+
+def test_an_epub_only_build_never_loads_weasyprint(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    script = ("import sys; from pathlib import Path; from chapbook.build import build; "
+              "from chapbook.options import BuildOptions; "
+              f"r = build(Path({str(REPO)!r}), BuildOptions(formats=('epub',), "
+              f"out_dir=Path({str(tmp_path)!r}))); "
+              "print(len(r.outputs), 'weasyprint' in sys.modules, 'pypdf' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["2", "False", "False"]

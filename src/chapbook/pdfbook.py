@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from . import pdfmerge
 from .anthology import Anthology
@@ -152,8 +152,7 @@ class ChunkedPdf:
     # ---- jobs --------------------------------------------------------------------------
 
     def _front_job(self, numbers: dict[str, str]) -> _Keyed:
-        front_only = {k: v for k, v in numbers.items() if k != "contents-title"}
-        return self._selection_job(PrintSelection(True, (), False, front_only), "")
+        return self._selection_job(PrintSelection(True, (), False, numbers), "")
 
     def _body_job(self, runs: tuple[BodyRun, ...]) -> _Keyed:
         return self._selection_job(PrintSelection(False, runs, False), NO_FURNITURE_CSS)
@@ -307,9 +306,8 @@ def furniture_html(anthology: Anthology, runs: Sequence[BodyRun], result: ChunkR
                          f'{escape(running_head(piece))}">{start}'
                          f"{_blocks(spans.get(piece_id(piece), 1))}</article>")
             start = ""
-    profile = "print"
-    return Markup(f'<html lang="{escape(anthology.language)}" class="profile-{profile}"><body>'
-                  + "".join(parts) + "</body></html>")
+    return (f'<html lang="{escape(anthology.language)}" class="profile-print"><body>'
+            + "".join(parts) + "</body></html>")
 
 
 def _blocks(count: int) -> str:
