@@ -85,7 +85,7 @@ def write_pdf(anthology: Anthology, rendition: PrintRendition, target: Path,
 def _stylesheets(rendition: PrintRendition, fetcher: ProjectFetcher,
                  fonts: FontConfiguration) -> tuple[list[CSS], list[Diagnostic]]:
     """Parse each style sheet on its own, so a CSS error names the file it is in."""
-    sheets: list[CSS] = []
+    sheets = [CSS(string=rendition.font_css, url_fetcher=fetcher, font_config=fonts)]
     problems: list[Diagnostic] = []
     for path in rendition.stylesheets:
         with _captured_weasyprint_log() as messages:
