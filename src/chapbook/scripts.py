@@ -10,6 +10,14 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+# Languages written right to left: a piece in one is set with dir="rtl".
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb", "syr"})
+
+
+def direction_of(language: str) -> str:
+    """'rtl' or 'ltr' for a language tag such as 'ar' or 'fa-IR'."""
+    return "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
 
 @dataclass(frozen=True)
 class FontSuggestion:
