@@ -149,8 +149,9 @@ def _font_face(face: FontFace) -> str:
 
 def style_folders(name: str, project_root: Path) -> tuple[Path, ...]:
     """The folders of one style (no parents): the project's, then the built-in one."""
-    return tuple(folder for folder in (project_root / "styles" / name, builtin_styles_dir() / name)
-                 if folder.is_dir())
+    candidates = (project_root / "styles" / name, builtin_styles_dir() / name)
+    # dict.fromkeys: in a source checkout the project's styles/ is the built-in one
+    return tuple(dict.fromkeys(f.resolve() for f in candidates if f.is_dir()))
 
 
 def load_style(name: str, project_root: Path,
@@ -246,3 +247,54 @@ def _shown(path: Path, project_root: Path) -> str:
     parts = path.parts
     return "/".join(parts[len(parts) - 1 - parts[::-1].index("styles"):]) \
         if "styles" in parts else path.as_posix()
+
+
+@dataclass(frozen=True)
+class StyleListing:
+    name: str
+    description: str
+    inherits: str | None
+    where: str  # "built-in", "project", or "project, over built-in"
+
+
+def list_styles(project_root: Path) -> list[StyleListing]:
+    """Every style a project can use: its own styles/ folders and the built-in ones."""
+    own = project_root / "styles"
+    names = set(builtin_style_names())
+    if own.is_dir():
+        names |= {p.name for p in own.iterdir()
+                  if p.is_dir() and ((p / "templates").is_dir() or (p / MANIFEST).is_file())}
+    listings = []
+    for name in sorted(names):
+        folders = style_folders(name, project_root)
+        manifest, _ = read_manifest(folders, project_root)
+        kinds = ["built-in" if f.is_relative_to(builtin_styles_dir().resolve()) else "project"
+                 for f in folders]
+        where = "project, over built-in" if len(kinds) == 2 else kinds[0]
+        listings.append(StyleListing(name, manifest.description if manifest else "(style.toml "
+                                     "has errors)", manifest.inherits if manifest else None,
+                                     where))
+    return listings
+
+
+class StyleCopyError(Exception):
+    """A style cannot be copied: unknown, or the destination exists."""
+
+
+def copy_style(name: str, project_root: Path, new_name: str | None = None) -> Path:
+    """Copy a built-in style into the project's styles/ to start from. Never overwrites."""
+    import shutil
+
+    source = builtin_styles_dir() / name
+    if name not in builtin_style_names():
+        raise StyleCopyError(f"no built-in style named '{name}' "
+                             f"(built-in styles: {', '.join(builtin_style_names())})")
+    target_name = new_name or name
+    if not target_name or "/" in target_name or target_name.startswith("."):
+        raise StyleCopyError(f"'{target_name}' is not a style name: use a folder name "
+                             "such as house")
+    target = project_root / "styles" / target_name
+    if target.exists():
+        raise StyleCopyError(f"styles/{target_name} already exists; nothing was copied")
+    shutil.copytree(source, target)
+    return target
