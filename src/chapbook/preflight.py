@@ -175,7 +175,7 @@ def _missing_fallbacks(project: Project) -> list[Diagnostic]:
 
 def hyphenation_notes(books: Sequence[Anthology]) -> list[Diagnostic]:
     """A note per language that will be set without hyphenation for want of a dictionary."""
-    import pyphen  # type: ignore[import-untyped]  # WeasyPrint hyphenates with it
+    import pyphen  # WeasyPrint hyphenates with it
 
     notes: list[Diagnostic] = []
     seen: set[str] = set()
