@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: book test lint typecheck unit clean
+.PHONY: book test lint typecheck unit clean visual-refresh
 
 book: $(VENV)/.installed
 	$(BIN)/chapbook build
@@ -13,6 +13,11 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# After an intended change to a style: re-render the reference pages in tests/visual/,
+# then look at them (git diff shows which changed) before committing.
+visual-refresh: $(VENV)/.installed-test
+	CHAPBOOK_VISUAL_REFRESH=1 $(BIN)/pytest -q tests/test_visual.py
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "chapbook needs Python 3.11 or newer"'

@@ -17,6 +17,7 @@ from chapbook.config import (
     PrintSettings,
     Selection,
 )
+from chapbook.styles import FontSpec, StyleManifest
 
 from .conftest import REPO
 
@@ -34,15 +35,22 @@ def test_every_command_and_option_is_documented() -> None:
     assert len(commands) >= 4
     for name, command in commands.items():
         assert f"chapbook {name}" in README, name
-        for param in command.params:
-            for flag in getattr(param, "opts", []):
-                if flag.startswith("--") and flag != "--help":
-                    assert flag in README, f"{name} {flag}"
+        for sub_name, sub in getattr(command, "commands", {}).items():  # chapbook styles ...
+            assert f"chapbook {name} {sub_name}" in README, sub_name
+            assert_options_documented(f"{name} {sub_name}", sub)
+        assert_options_documented(name, command)
+
+
+def assert_options_documented(name: str, command: object) -> None:
+    for param in getattr(command, "params", []):
+        for flag in getattr(param, "opts", []):
+            if flag.startswith("--") and flag != "--help":
+                assert flag in README, f"{name} {flag}"
 
 
 def test_every_config_key_is_documented() -> None:
     for model in (Config, Press, ContributorInfo, AnthologyConfig, Selection, PrintSettings,
-                  PartConfig, BackMatter):
+                  PartConfig, BackMatter, StyleManifest, FontSpec):
         for field in model.model_fields:
             assert re.search(rf"\b{field}\b", README), f"{model.__name__}.{field}"
 

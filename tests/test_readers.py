@@ -63,7 +63,7 @@ def test_french_typography(tmp_path: Path) -> None:
     text = '---\ntitle: "Un film"\nlanguage: fr\n---\nIl a dit "bonjour" : oui ! Vraiment ?\n'
     piece, _ = read(tmp_path, "fr.md", text)
     assert piece is not None
-    assert "\u00ab\u00a0bonjour\u00a0\u00bb" in piece.body_html
+    assert "\u00ab\u202fbonjour\u202f\u00bb" in piece.body_html  # narrow, as in print
     assert "oui\u202f!" in piece.body_html and "Vraiment\u202f?" in piece.body_html
     assert "\u00a0: oui" in piece.body_html
 

@@ -15,6 +15,7 @@ from .models import Manuscript
 from .options import BuildOptions
 from .output import atomic_target
 from .pagesetup import PageSetup, page_setup
+from .preflight import preflight
 from .readers import ReadSettings, read_pool
 from .render import render_epub, render_print
 from .styles import Style, load_style
@@ -71,6 +72,8 @@ def plan(root: Path, options: BuildOptions) -> Plan:
     pool = tuple(r.manuscript for r in results if r.manuscript is not None)
     problems += [d for r in results for d in r.diagnostics]
     books, found = collect(project, pool, CollectOptions(options.include_drafts, options.only))
+    if "pdf" in options.formats:  # the glyph check is about the print edition
+        found += preflight(project, books, options.style)
     return Plan(project, pool, tuple(books), tuple(problems + found))
 
 
@@ -127,7 +130,8 @@ def output_name(slug: str, fmt: str, profile: str | None) -> str:
 def _write(project: Project, book: Anthology, fmt: str, profile: str | None, target: Path,
            options: BuildOptions,
            progress: Progress | None) -> tuple[list[Path], list[Diagnostic]]:
-    style, problems = load_style(options.style or book.config.style, project.root)
+    style, problems = load_style(options.style or book.config.style, project.root,
+                                 project.fallback_fonts)
     if style is None:
         return [], problems
     try:

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .cli_styles import styles_app
+
 if TYPE_CHECKING:
     from .build import BuildReport, Plan
     from .diagnostics import Diagnostic
@@ -32,6 +34,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+app.add_typer(styles_app, name="styles")
 
 ProjectOption = Annotated[Path, typer.Option("--project", "-C", help="Project folder.",
                                              file_okay=False)]

@@ -34,6 +34,9 @@ class Press(_Schema):
     rights: str | None = Field(None, description="Copyright line for the colophon.")
     url: str | None = Field(None, description="The press's web address.")
     about: str | None = Field(None, description="About the press (Markdown), at the back.")
+    fallback_fonts: list[str] = Field(
+        [], description="Font files (relative to the project) for characters the style's "
+        "fonts lack, e.g. styles/fonts/NotoNaskhArabic-Regular.ttf.")
 
 
 class ContributorInfo(_Schema):
@@ -167,6 +170,12 @@ class Project:
     @property
     def manuscripts_dir(self) -> Path:
         return self.root / self.config.manuscripts
+
+    @property
+    def fallback_fonts(self) -> tuple[Path, ...]:
+        """The press's fallback fonts that exist (the missing ones are reported)."""
+        paths = (self.root / name for name in self.config.press.fallback_fonts)
+        return tuple(path for path in paths if path.is_file())
 
 
 def load_project(root: Path) -> tuple[Project | None, list[Diagnostic]]:

@@ -20,13 +20,15 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .cjk import cjk_breaks_plugin
+
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space, before French ; ! ?
 
 # Quotation marks by primary language subtag: outer open/close, inner open/close.
 QUOTES: dict[str, tuple[str, str, str, str]] = {
     "en": ("\u201c", "\u201d", "\u2018", "\u2019"),
-    "fr": ("\u00ab" + NBSP, NBSP + "\u00bb", "\u201c", "\u201d"),
+    "fr": ("\u00ab" + NNBSP, NNBSP + "\u00bb", "\u201c", "\u201d"),
     "de": ("\u201e", "\u201c", "\u201a", "\u2018"),
     "es": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
     "it": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
@@ -36,11 +38,20 @@ QUOTES: dict[str, tuple[str, str, str, str]] = {
     "sv": ("\u201d", "\u201d", "\u2019", "\u2019"),
     "ko": ("\u201c", "\u201d", "\u2018", "\u2019"),
     "ja": ("\u300c", "\u300d", "\u300e", "\u300f"),
+    "ru": ("\u00ab", "\u00bb", "\u201e", "\u201c"),
+    "uk": ("\u00ab", "\u00bb", "\u201e", "\u201c"),
+    "cs": ("\u201e", "\u201c", "\u201a", "\u2018"),
+    "da": ("\u00bb", "\u00ab", "\u203a", "\u2039"),
+    "fi": ("\u201d", "\u201d", "\u2019", "\u2019"),
+    "nb": ("\u00ab", "\u00bb", "\u2018", "\u2019"),
+    "no": ("\u00ab", "\u00bb", "\u2018", "\u2019"),
+    "hu": ("\u201e", "\u201d", "\u00bb", "\u00ab"),
     "zh": ("\u201c", "\u201d", "\u2018", "\u2019"),
 }
 
-_FRENCH_SPACE_BEFORE = re.compile(r"[ \u00a0]+([;!?])")
-_FRENCH_SPACE_BEFORE_COLON = re.compile(r"[ \u00a0]+:")
+_FRENCH_SPACE_BEFORE = re.compile(r"(?:[ \u00a0\u202f]+|(?<=[\w\u00bb\u201d)]))([;!?])")
+_FRENCH_SPACE_BEFORE_COLON = re.compile(r"[ \u00a0\u202f]+:")
+_FRENCH_GUILLEMETS = re.compile(r"(\u00ab)[ \u00a0\u202f]*|[ \u00a0\u202f]*(\u00bb)")
 
 
 def primary_language(language: str) -> str:
@@ -60,6 +71,7 @@ def _parser(language: str) -> MarkdownIt:
                                    "quotes": quotes})
     md.enable(["replacements", "smartquotes"])
     md.use(footnote_plugin)
+    md.use(cjk_breaks_plugin)
     md.add_render_rule("heading_open", _shifted_heading)
     md.add_render_rule("heading_close", _shifted_heading)
     if language == "fr":
@@ -77,12 +89,18 @@ def _shifted_heading(self: RendererHTML, tokens: Sequence[Token], idx: int,
 
 
 def _french_spacing(state: StateCore) -> None:
-    """French sets a thin no-break space before ; ! ? and a no-break space before :."""
+    """French sets a narrow no-break space before ; ! ? and inside « », and a no-break
+    space before : (typed spaces become these; a missing one before ; ! ? is added)."""
     for block in state.tokens:
         for token in block.children or ():
             if token.type == "text":
                 text = _FRENCH_SPACE_BEFORE.sub(NNBSP + r"\1", token.content)
+                text = _FRENCH_GUILLEMETS.sub(_guillemet_space, text)
                 token.content = _FRENCH_SPACE_BEFORE_COLON.sub(NBSP + ":", text)
+
+
+def _guillemet_space(match: re.Match[str]) -> str:
+    return match.group(1) + NNBSP if match.group(1) else NNBSP + match.group(2)
 
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>#!|~&{}])")

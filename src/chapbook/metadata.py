@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from .diagnostics import Diagnostic, Location, error, info, warning
 from .markup import render_markdown, smarten
 from .models import ROLE_CODES, Contributor, Manuscript, Metadata, Rating, parse_rating
+from .scripts import direction_of
 from .yamlsource import YamlDocument
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def manuscript_from_parts(path: Path, where: Location, document: YamlDocument,
         standfirst=smarten(standfirst, language) if standfirst else None,
         contributors=contributors, date=meta.date, work=meta.work, rating=rating,
         tags=tuple(dict.fromkeys(meta.tags)), source_info=meta.source, status=meta.status,
+        direction=meta.dir or direction_of(language),
         extra=dict(meta.model_extra or {}), key_lines=dict(document.key_lines),
     )
     return manuscript, problems

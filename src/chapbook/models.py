@@ -137,6 +137,7 @@ class Metadata(BaseModel):
     rating: str | int | float | None = None
     tags: TextList = ()
     language: str | None = Field(default=None, pattern=LANGUAGE_PATTERN)
+    dir: Literal["ltr", "rtl"] | None = None  # default: from the language (ar, he... rtl)
     source: Source | None = None
     status: Literal["ready", "draft"] = "ready"
     slug: str | None = Field(default=None, pattern=SLUG_PATTERN, max_length=120)
@@ -172,6 +173,7 @@ class Manuscript:
     tags: tuple[str, ...] = ()
     source_info: Source | None = None
     status: str = "ready"
+    direction: str = "ltr"  # "rtl" for Arabic, Hebrew...: the piece element's dir
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     key_lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, hash=False,
                                                         compare=False)

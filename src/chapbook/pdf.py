@@ -84,13 +84,16 @@ def write_pdf(anthology: Anthology, rendition: PrintRendition, target: Path,
 
 def _stylesheets(rendition: PrintRendition, fetcher: ProjectFetcher,
                  fonts: FontConfiguration) -> tuple[list[CSS], list[Diagnostic]]:
-    return _stylesheets_from(rendition.stylesheets, rendition.setup.css, fetcher, fonts)
+    return _stylesheets_from(rendition.font_css, rendition.stylesheets, rendition.setup.css,
+                             fetcher, fonts)
 
 
-def _stylesheets_from(paths: Sequence[Path], extra_css: str, fetcher: ProjectFetcher,
+def _stylesheets_from(font_css: str, paths: Sequence[Path], extra_css: str,
+                      fetcher: ProjectFetcher,
                       fonts: FontConfiguration) -> tuple[list[CSS], list[Diagnostic]]:
-    """Parse each style sheet on its own, so a CSS error names the file it is in."""
-    sheets: list[CSS] = []
+    """The style's fonts, then each style sheet parsed on its own (so that a CSS error
+    names the file it is in), then the generated page setup."""
+    sheets = [CSS(string=font_css, url_fetcher=fetcher, font_config=fonts)]
     problems: list[Diagnostic] = []
     for path in paths:
         with _captured_weasyprint_log() as messages:
@@ -199,6 +202,7 @@ PX_TO_PT = 0.75
 @dataclass(frozen=True)
 class ChunkJob:
     html: str
+    font_css: str  # the style's @font-face rules
     stylesheets: tuple[Path, ...]
     extra_css: str  # page setup and what the chunk needs on top of the style
     allowed_roots: tuple[Path, ...]
@@ -218,23 +222,23 @@ class ChunkResult:
 
 # A worker renders many chunks with the same style: its fonts and parsed style sheets are
 # kept for the life of the worker process (a pool lives for one book).
-_STYLE_IN_WORKER: dict[tuple[Path, ...], tuple[FontConfiguration, list[CSS],
-                                                list[Diagnostic]]] = {}
+_WorkerStyle = tuple[FontConfiguration, list[CSS], list[Diagnostic]]
+_STYLE_IN_WORKER: dict[tuple[str, tuple[Path, ...]], _WorkerStyle] = {}
 
 
-def _worker_style(paths: tuple[Path, ...],
-                  fetcher: ProjectFetcher) -> tuple[FontConfiguration, list[CSS], list[Diagnostic]]:
-    if paths not in _STYLE_IN_WORKER:
+def _worker_style(job: ChunkJob, fetcher: ProjectFetcher) -> _WorkerStyle:
+    key = (job.font_css, job.stylesheets)
+    if key not in _STYLE_IN_WORKER:
         fonts = FontConfiguration()
-        sheets, problems = _stylesheets_from(paths, "", fetcher, fonts)
-        _STYLE_IN_WORKER[paths] = (fonts, sheets[:-1], problems)
-    return _STYLE_IN_WORKER[paths]
+        sheets, problems = _stylesheets_from(job.font_css, job.stylesheets, "", fetcher, fonts)
+        _STYLE_IN_WORKER[key] = (fonts, sheets[:-1], problems)
+    return _STYLE_IN_WORKER[key]
 
 
 def render_chunk(job: ChunkJob) -> ChunkResult:
     """Lay out and write one chunk; report what merging it into the book needs to know."""
     fetcher = ProjectFetcher(job.allowed_roots)
-    fonts, sheets, style_problems = _worker_style(job.stylesheets, fetcher)
+    fonts, sheets, style_problems = _worker_style(job, fetcher)
     rendition_sheets = [*sheets, CSS(string=job.extra_css, url_fetcher=fetcher,
                                      font_config=fonts)]
     problems = list(style_problems)

@@ -87,7 +87,7 @@ class ChunkedPdf:
         self.cache = ChunkCache(cache_dir)
         self.jobs = max(1, jobs)
         self.progress = progress
-        self.sheets = (style.find("css/print.css"),)
+        self.sheets = style.stylesheets("css/print.css")
         self.rendered = 0
         self._done = 0
         self._total = 0
@@ -171,9 +171,10 @@ class ChunkedPdf:
 
     def _job(self, html: str, extra_css: str) -> _Keyed:
         css = self.setup.css + extra_css
-        key = digest(html, css, *(p.read_bytes() for p in self.sheets), _versions())
-        return key, ChunkJob(html, self.sheets, css, self.roots, self.base,
-                             self.cache.temporary_path(key))
+        key = digest(html, css, self.style.font_css, *(p.read_bytes() for p in self.sheets),
+                     _versions())
+        return key, ChunkJob(html, self.style.font_css, self.sheets, css, self.roots,
+                             self.base, self.cache.temporary_path(key))
 
     def _render_all(self, pool: ProcessPoolExecutor,
                     keyed: Sequence[_Keyed]) -> list[tuple[Path, ChunkResult]]:

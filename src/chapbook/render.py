@@ -126,6 +126,7 @@ class PrintRendition:
     html: str
     stylesheets: tuple[Path, ...]  # the style's print CSS files, in cascade order
     setup: PageSetup  # trim, bleed and marks from the configuration
+    font_css: str = ""  # @font-face rules for the style's fonts and fallbacks
 
 
 EPUB_CSS_HREF = "css/book.css"
@@ -190,7 +191,7 @@ def render_epub(anthology: Anthology, style: Style) -> EpubRendition:
     docs += [document("epub/back.xhtml.j2", f"{section.id}.xhtml", section.title,
                       anthology.language, "back", section=section)
              for section in back_sections(anthology)]
-    stylesheet = style.find("css/epub.css").read_text(encoding="utf-8")
+    stylesheet = style.stylesheet_text("css/epub.css")
     return EpubRendition(tuple(docs), stylesheet)
 
 
@@ -245,13 +246,12 @@ def render_print(anthology: Anthology, style: Style, setup: PageSetup,
                "body_html": lambda piece: print_body(piece.body_html), "page_attr": page_attr}
     html = env.get_template("print/book.html.j2").render(
         **context, typefaces=_typefaces(style), profile=setup.profile, selection=selection)
-    return PrintRendition(html, (style.find("css/print.css"),), setup)
+    return PrintRendition(html, style.stylesheets("css/print.css"), setup, style.font_css)
 
 
 def _typefaces(style: Style) -> str:
     """Names of the style's font families, for the colophon, read from the font files."""
-    names = sorted({_family(font) for font in style.files("fonts")
-                    if font.suffix.lower() in (".ttf", ".otf")} - {""})
+    names = sorted({_family(face.path) for face in style.fonts} - {""})
     return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -260,4 +260,5 @@ def _family(font: Path) -> str:
     from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # WeasyPrint brings it
 
     with TTFont(font, lazy=True) as face:
-        return str(face["name"].getDebugName(1) or "")
+        names = face["name"]  # the typographic family (16) groups weights: "Inter Display"
+        return str(names.getDebugName(16) or names.getDebugName(1) or "")

@@ -17,8 +17,8 @@ from ..diagnostics import Diagnostic, Location, error, relative_path, warning
 from ..metadata import manuscript_from_parts
 from ..models import Manuscript
 from ..yamlsource import YamlDocument, load_mapping, split_front_matter
-from . import markdown, text
-from .parts import ReadSettings, TextParts
+from . import docx, html, markdown, text
+from .parts import ReadSettings, TextParts, with_format_metadata
 
 __all__ = ["READERS", "ReadResult", "ReadSettings", "TextParts", "read_manuscript",
            "read_pool", "supported_suffixes"]
@@ -30,6 +30,14 @@ READERS: dict[str, FormatReader] = {
     ".md": markdown.extract,
     ".markdown": markdown.extract,
     ".txt": text.extract,
+    ".html": html.extract,
+    ".htm": html.extract,
+    ".docx": docx.extract,
+}
+
+# Binary formats are first converted to text in a format above (.docx to HTML).
+CONVERTERS: dict[str, Callable[[bytes, Location, int], tuple[str | None, list[Diagnostic]]]] = {
+    ".docx": docx.to_text,
 }
 
 
@@ -60,7 +68,9 @@ def read_manuscript(path: Path, settings: ReadSettings) -> ReadResult:
     except OSError as exc:
         return ReadResult(None, (error("unreadable", f"cannot read file: {exc.strerror}",
                                        where),))
-    decoded, problems = _decode(raw, where, settings)
+    convert = CONVERTERS.get(path.suffix.lower())
+    decoded, problems = (convert(raw, where, settings.max_bytes) if convert
+                         else _decode(raw, where, settings))
     if decoded is None:
         return ReadResult(None, tuple(problems))
     front, fence_problem = split_front_matter(decoded)
@@ -75,6 +85,7 @@ def read_manuscript(path: Path, settings: ReadSettings) -> ReadResult:
             return ReadResult(None, tuple(problems))
         document = loaded
     parts = extract(front.body, front.body_first_line, where)
+    document = with_format_metadata(document, parts)
     digest = hashlib.sha256(raw).hexdigest()
     manuscript, meta_problems = manuscript_from_parts(path, where, document, parts, digest,
                                                       settings)

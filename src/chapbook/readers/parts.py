@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import Diagnostic
+from ..yamlsource import KeyPath, YamlDocument
 
 
 @dataclass(frozen=True)
@@ -27,3 +29,15 @@ class TextParts:
     standfirst: str | None = None
     standfirst_line: int | None = None
     diagnostics: tuple[Diagnostic, ...] = field(default_factory=tuple)
+    # What the format itself says about the piece (HTML <meta>, Word document properties),
+    # in front-matter keys; the front matter wins over it.
+    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata_lines: dict[KeyPath, int] = field(default_factory=dict)
+
+
+def with_format_metadata(document: YamlDocument, parts: TextParts) -> YamlDocument:
+    """The front matter, over what the format says about the piece."""
+    if not parts.metadata:
+        return document
+    return YamlDocument({**parts.metadata, **document.data},
+                        {**parts.metadata_lines, **document.key_lines})

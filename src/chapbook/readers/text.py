@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..cjk import join_lines
 from ..diagnostics import Location, info
 from ..markup import escape_markdown
 from .parts import TextParts
@@ -33,10 +34,10 @@ def _paragraphs(body: str, first_line: int) -> list[tuple[int, str]]:
                 start = first_line + offset
             current.append(line.strip())
         elif current:
-            found.append((start, " ".join(current)))
+            found.append((start, join_lines(current)))
             current = []
     if current:
-        found.append((start, " ".join(current)))
+        found.append((start, join_lines(current)))
     return found
 
 
