@@ -18,7 +18,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 SEED = 20_260_101
@@ -568,13 +568,12 @@ class Piece:
     authors: list[str]
     creators: list[str]
     cast: list[str]
-    outlet: str | None  # platform, publisher or label
+    outlet: str  # platform, publisher or label
     tags: list[str]
     rating: str
     publication: str
     characters: tuple[str, str]
     place: str
-    extras: dict[str, str] = field(default_factory=dict)
 
 
 def slugify(text: str) -> str:
@@ -603,7 +602,7 @@ def creators_for(rng: random.Random, kind: Kind) -> list[str]:
     return [person(rng) for _ in range(rng.choices((1, 2), weights=(4, 1))[0])]
 
 
-def outlet_for(rng: random.Random, kind: Kind) -> str | None:
+def outlet_for(rng: random.Random, kind: Kind) -> str:
     choices = {"film": (*STREAMERS, "in cinemas"), "series": STREAMERS, "book": PUBLISHERS,
                "album": LABELS, "game": GAME_PLATFORMS}
     return rng.choice(choices[kind.name])
@@ -618,6 +617,13 @@ def rating_for(rng: random.Random) -> str:
     if style == "ten":
         return f"{rng.choices(range(3, 11), weights=(1, 2, 3, 5, 7, 6, 3, 1))[0]}/10"
     return str(rng.randint(2, 5))
+
+
+def two_characters(rng: random.Random) -> tuple[str, str]:
+    first, second = rng.choice(FIRST_NAMES), rng.choice(FIRST_NAMES)
+    if second == first:  # the next name in the list: no extra draw, so the stream is unchanged
+        second = FIRST_NAMES[(FIRST_NAMES.index(first) + 1) % len(FIRST_NAMES)]
+    return first, second
 
 
 def random_date(rng: random.Random) -> dt.date:
@@ -640,7 +646,7 @@ def make_piece(rng: random.Random, reviewers: Sequence[str], french: bool,
         cast=[person(rng) for _ in range(rng.randint(2, 4))] if "screen" in kind.scopes else [],
         outlet=outlet_for(rng, kind), tags=rng.sample(TAGS, rng.randint(2, 4)),
         rating=rating_for(rng), publication=rng.choice(PUBLICATIONS),
-        characters=(rng.choice(FIRST_NAMES), rng.choice(FIRST_NAMES)),
+        characters=two_characters(rng),
         place=rng.choice(FR_PLACES if french else PLACES),
     )
 
@@ -674,7 +680,7 @@ class Voice:
             "creator_last": creator if p.kind.name == "game" else creator.split()[-1],
             "kind": p.kind.noun, "audience": p.kind.audience, "part": p.kind.part,
             "verb": p.kind.verb, "past": p.kind.past, "character": p.characters[0],
-            "character2": p.characters[1], "place": p.place, "outlet": p.outlet or "",
+            "character2": p.characters[1], "place": p.place, "outlet": p.outlet,
             "actor": p.cast[0] if p.cast else creator,
             "actor2": p.cast[1] if len(p.cast) > 1 else creator,
             "genre": next((GENRES[t] for t in p.tags if t in GENRES), "drama"),
