@@ -65,7 +65,7 @@ def plan(root: Path, options: BuildOptions) -> Plan:
         return Plan(project, diagnostics=tuple(problems))
     press = project.config.press
     settings = ReadSettings(root=root, default_language=press.language,
-                            rating_scale=press.rating_scale)
+                            rating_scale=press.rating_scale, raw_html=press.raw_html)
     results = read_pool(manuscripts_dir, settings)
     pool = tuple(r.manuscript for r in results if r.manuscript is not None)
     problems += [d for r in results for d in r.diagnostics]

@@ -34,6 +34,8 @@ class Press(_Schema):
     rights: str | None = Field(None, description="Copyright line for the colophon.")
     url: str | None = Field(None, description="The press's web address.")
     about: str | None = Field(None, description="About the press (Markdown), at the back.")
+    raw_html: Literal["escape", "sanitise"] = Field(
+        "escape", description="Raw HTML in manuscripts: shown as text, or sanitised.")
 
 
 class ContributorInfo(_Schema):

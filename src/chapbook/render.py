@@ -204,7 +204,7 @@ def _typefaces(style: Style) -> str:
 
 def _family(font: Path) -> str:
     """The family name recorded in a font file (name ID 1)."""
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # WeasyPrint brings it
+    from fontTools.ttLib import TTFont
 
     with TTFont(font, lazy=True) as face:
         return str(face["name"].getDebugName(1) or "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from ..diagnostics import Diagnostic
 
@@ -14,6 +15,7 @@ class ReadSettings:
     default_language: str = "en"
     rating_scale: int = 5
     max_bytes: int = 2_000_000
+    raw_html: Literal["escape", "sanitise"] = "escape"  # press.raw_html
 
 
 @dataclass(frozen=True)
