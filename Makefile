@@ -27,6 +27,9 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	@command -v java >/dev/null || { echo "EPUBCheck needs Java: installing default-jre-headless"; \
 		apt-get update -qq && apt-get install -y -qq default-jre-headless; }
+	@command -v pandoc >/dev/null || { echo "The EPUB read-back test needs pandoc: installing pandoc"; \
+		{ apt-get update -qq && apt-get install -y -qq pandoc; } \
+		|| echo "pandoc could not be installed: its test will be skipped"; }
 	@touch $(VENV)/.installed $@
 
 clean:

@@ -14,7 +14,7 @@ from .models import Manuscript
 from .pagesetup import page_css
 from .readers import ReadSettings, read_pool
 from .render import render_epub, render_print
-from .styles import load_style
+from .styles import Style, load_style
 
 FORMATS = ("epub", "pdf")
 Progress = Callable[[str], None]
@@ -99,9 +99,7 @@ def _write(project: Project, book: Anthology, fmt: str, out_dir: Path,
     target = out_dir / f"{book.slug}.{fmt}"
     try:
         if fmt == "epub":
-            from .epub import write_epub  # imported late: an EPUB build never loads WeasyPrint
-
-            write_epub(book, render_epub(book, style), target)
+            problems += _write_epub(book, style, target)
         else:
             from .pdf import write_pdf
 
@@ -114,3 +112,17 @@ def _write(project: Project, book: Anthology, fmt: str, out_dir: Path,
                               None, "check that the output folder is writable and not full"))
         return [], problems
     return [target], problems
+
+
+def _write_epub(book: Anthology, style: Style, target: Path) -> list[Diagnostic]:
+    """Cover, documents, resources, package. ebooklib (and, for a generated cover,
+    WeasyPrint) load only here."""
+    from .cover import book_cover
+    from .epub import write_epub
+    from .resources import epub_resources
+
+    cover, problems = book_cover(book, style)
+    rendition = render_epub(book, style, cover)
+    resources, found = epub_resources(book, style, rendition, cover)
+    write_epub(book, rendition, resources, target)
+    return problems + found

@@ -13,9 +13,12 @@ from . import backmatter, checks
 from .anthology import Anthology, Part
 from .config import AnthologyConfig, PartConfig, Press, Project, Selection
 from .diagnostics import Diagnostic, Location, error, info, warning
+from .images import ImageAsset, ImageRefusal, resolve_image
 from .markup import render_body
 from .models import Manuscript
 from .selection import group_pieces, matches, sort_pieces
+
+COVER_TYPES = ("image/jpeg", "image/png")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class _BookCollector:
             press_about_html=self._markdown(press.about, press.language, "press",
                                             self.project.location_of("press", "about"))
             if press.about and back.about_press else None,
+            cover_image=self._cover(),
             sort_names={name: self.sort_name(name) for name in
                         [*book.editors, *(c.name for m in all_pieces for c in m.contributors)]},
         )
@@ -199,6 +203,20 @@ class _BookCollector:
         fragment = render_body(text, language, doc_id)
         self.problems += [warning(f.code, f.message, where, f.hint) for f in fragment.findings]
         return fragment.xhtml
+
+    def _cover(self) -> ImageAsset | None:
+        """The configured cover: a JPEG or PNG inside the project, or an error saying why."""
+        if self.book.cover is None:
+            return None
+        found = resolve_image(self.book.cover, self.project.root, self.project.root)
+        if isinstance(found, ImageRefusal) or found.media_type not in COVER_TYPES:
+            reason = found.message if isinstance(found, ImageRefusal) else (
+                f"the cover is {found.media_type}; covers must be JPEG or PNG")
+            self.problems.append(error("bad-cover", reason, self.where("cover"),
+                                       "give a JPEG or PNG path relative to the project "
+                                       "folder, or leave 'cover' out to generate one"))
+            return None
+        return found
 
     def _bio(self, name: str) -> str | None:
         configured = self.project.config.contributors.get(name)

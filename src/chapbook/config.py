@@ -116,6 +116,8 @@ class AnthologyConfig(_Schema):
     print: PrintSettings = PrintSettings()
     date: dt.date | None = Field(None, description="Publication date (also fixes timestamps).")
     isbn: str | None = None
+    cover: str | None = Field(None, description="Cover image (JPEG or PNG) inside the "
+                              "project; default: one generated from the title page.")
 
     @model_validator(mode="after")
     def _known_order(self) -> AnthologyConfig:

@@ -7,16 +7,21 @@ print and on screen; edition-specific markup lives only in `epub/` and `print/` 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from .anthology import Anthology
+from .fragment import web_address
 from .markup import primary_language
 from .models import Manuscript
 from .styles import Style
+
+if TYPE_CHECKING:
+    from .cover import CoverImage
 
 CREDIT_LABELS = {
     "film": "Directed by", "series": "Created by", "book": "By", "album": "By",
@@ -106,15 +111,35 @@ class EpubDocument:
     title: str
     xhtml: str
     language: str
-    kind: str  # titlepage, foreword, part, piece, back
+    # cover, titlepage, copyright, dedication, epigraph, nav, foreword, part, piece, back
+    kind: str
     part: str | None = None  # file name of the part document this one belongs to
     nav_title: str | None = None  # the contents entry, when it differs from the title
 
 
 @dataclass(frozen=True)
+class TocEntry:
+    """One line of the contents (nav and NCX); pieces nest under their part."""
+
+    title: str
+    href: str
+    language: str
+    children: tuple[TocEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Landmark:
+    epub_type: str  # cover, titlepage, copyright-page, toc, bodymatter, backmatter
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
 class EpubRendition:
-    documents: tuple[EpubDocument, ...]
+    documents: tuple[EpubDocument, ...]  # in reading order: the spine
     stylesheet: str
+    toc: tuple[TocEntry, ...] = ()
+    landmarks: tuple[Landmark, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,12 +175,26 @@ def _context(anthology: Anthology, piece_href: Any) -> dict[str, Any]:
 def _environment(style: Style) -> jinja2.Environment:
     env = style.environment
     env.filters.setdefault("longdate", long_date)
+    env.filters.setdefault("direction", text_direction)
+    env.filters.setdefault("web_address", lambda url: web_address(url) or "")
     return env
 
 
-def render_epub(anthology: Anthology, style: Style) -> EpubRendition:
+_RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd",
+                            "syr", "ug", "ur", "yi"})
+
+
+def text_direction(language: str) -> str:
+    """'rtl' for languages written right to left (Arabic, Hebrew, Persian...), else 'ltr'."""
+    return "rtl" if primary_language(language) in _RTL_LANGUAGES else "ltr"
+
+
+def render_epub(anthology: Anthology, style: Style,
+                cover: CoverImage | None = None) -> EpubRendition:
+    """Every XHTML document of the EPUB, in reading order, with the contents and landmarks."""
     env = _environment(style)
-    base = {**_context(anthology, lambda slug: f"{slug}.xhtml"), "css_href": EPUB_CSS_HREF}
+    base = {**_context(anthology, lambda slug: f"{slug}.xhtml"), "css_href": EPUB_CSS_HREF,
+            "typefaces": _typefaces(style)}
 
     def document(template: str, file_name: str, title: str, language: str, kind: str,
                  in_part: str | None = None, nav_title: str | None = None,
@@ -164,8 +203,42 @@ def render_epub(anthology: Anthology, style: Style) -> EpubRendition:
                                                   language=language)
         return EpubDocument(file_name, title, xhtml, language, kind, in_part, nav_title)
 
-    docs = [document("epub/titlepage.xhtml.j2", "titlepage.xhtml", anthology.title,
-                     anthology.language, "titlepage")]
+    front = _front_documents(anthology, cover, document)
+    body = _body_documents(anthology, document)
+    back = [document("epub/back.xhtml.j2", f"{section.id}.xhtml", section.title,
+                     anthology.language, "back", section=section)
+            for section in back_sections(anthology)]
+    toc = _toc([*body, *back])
+    landmarks = _landmarks(front, body, back)
+    nav = document("epub/nav.xhtml.j2", NAV_FILE, "Contents", anthology.language, "nav",
+                   toc=toc, landmarks=landmarks)
+    stylesheet = style.find("css/epub.css").read_text(encoding="utf-8")
+    return EpubRendition((*front, nav, *body, *back), stylesheet, toc, landmarks)
+
+
+_Document = Callable[..., EpubDocument]
+
+
+def _front_documents(anthology: Anthology, cover: CoverImage | None,
+                     document: _Document) -> list[EpubDocument]:
+    language = anthology.language
+    docs = [document("epub/cover.xhtml.j2", "cover.xhtml", "Cover", language, "cover",
+                     cover=cover)] if cover else []
+    docs.append(document("epub/titlepage.xhtml.j2", "titlepage.xhtml", anthology.title,
+                         language, "titlepage"))
+    docs.append(document("epub/copyright.xhtml.j2", "copyright.xhtml", "Copyright", language,
+                         "copyright"))
+    if anthology.config.dedication:
+        docs.append(document("epub/dedication.xhtml.j2", "dedication.xhtml", "Dedication",
+                             language, "dedication"))
+    if anthology.config.epigraph:
+        docs.append(document("epub/epigraph.xhtml.j2", "epigraph.xhtml", "Epigraph",
+                             language, "epigraph"))
+    return docs
+
+
+def _body_documents(anthology: Anthology, document: _Document) -> list[EpubDocument]:
+    docs: list[EpubDocument] = []
     if anthology.foreword:
         piece = anthology.foreword
         docs.append(document("epub/piece.xhtml.j2", epub_file_name(piece), piece.title,
@@ -181,11 +254,39 @@ def render_epub(anthology: Anthology, style: Style) -> EpubRendition:
                           piece.language, "piece", in_part=part_file, nav_title=bookmark(piece),
                           piece=piece, epub_type="chapter", role="doc-chapter")
                  for piece in pieces]
-    docs += [document("epub/back.xhtml.j2", f"{section.id}.xhtml", section.title,
-                      anthology.language, "back", section=section)
-             for section in back_sections(anthology)]
-    stylesheet = style.find("css/epub.css").read_text(encoding="utf-8")
-    return EpubRendition(tuple(docs), stylesheet)
+    return docs
+
+
+def _toc(documents: list[EpubDocument]) -> tuple[TocEntry, ...]:
+    """The contents: the foreword, each part with its pieces nested, the back matter."""
+    entries: list[TocEntry] = []
+    children: dict[str, list[TocEntry]] = {}
+    for doc in documents:
+        entry = TocEntry(doc.nav_title or doc.title, doc.file_name, doc.language)
+        if doc.kind == "part":
+            children[doc.file_name] = []
+            entries.append(entry)
+        else:
+            children.get(doc.part or "", entries).append(entry)
+    return tuple(TocEntry(e.title, e.href, e.language, tuple(children.get(e.href, ())))
+                 for e in entries)
+
+
+def _landmarks(front: list[EpubDocument], body: list[EpubDocument],
+               back: list[EpubDocument]) -> tuple[Landmark, ...]:
+    """Where a reading system jumps for 'cover', 'start', 'contents'..."""
+    first_body = next(d for d in body if d.kind != "foreword")
+    found = [Landmark(_LANDMARK_TYPES[d.kind], d.file_name, d.title if d.kind != "titlepage"
+                      else "Title page") for d in front if d.kind in _LANDMARK_TYPES]
+    found.append(Landmark("toc", f"{NAV_FILE}#toc", "Contents"))
+    found.append(Landmark("bodymatter", first_body.file_name, "Start of content"))
+    if back:
+        found.append(Landmark("backmatter", back[0].file_name, "Back matter"))
+    return tuple(found)
+
+
+_LANDMARK_TYPES = {"cover": "cover", "titlepage": "titlepage", "copyright": "copyright-page"}
+NAV_FILE = "nav.xhtml"
 
 
 def render_print(anthology: Anthology, style: Style, page_css: str) -> PrintRendition:
