@@ -183,6 +183,20 @@ def test_refused_and_broken_images_become_their_description(tmp_path: Path) -> N
     assert lines == [4 + 2 * n for n in range(len(cases))]
 
 
+def test_body_headings_start_at_the_second_level(tmp_path: Path) -> None:
+    piece, _ = read(tmp_path, "---\ntitle: H\n---\nText.\n\n## Part\n\n### Sub\n")
+    assert [e.tag for e in xml(piece.body_html) if e.tag.startswith("h")] == ["h2", "h3"]
+
+
+def test_links_without_text_are_left_out(tmp_path: Path) -> None:
+    text = ('---\ntitle: L\n---\n[](https://example.org/a) and <a href="https://example.org/b">'
+            '<a href="https://example.org/c">c</a></a>\n')
+    piece, found = read(tmp_path, text, "sanitise")
+    assert [a.get("href") for a in xml(piece.body_html).iter("a")] == ["https://example.org/c"]
+    assert codes(found) == ["link-dropped", "link-dropped"]
+    assert "<span/>" not in piece.body_html  # print parses bodies as HTML: no self-closing
+
+
 def test_very_long_title_and_empty_body_still_read(tmp_path: Path) -> None:
     title = "Long " * 399 + "end"
     piece, found = read(tmp_path, f"---\ntitle: {title}\n---\n")

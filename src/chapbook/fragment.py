@@ -61,7 +61,15 @@ def finish_fragment(source: str, doc_id: str, resolve: ImageResolver | None) -> 
     return Fragment(_serialise(root), tuple(dict.fromkeys(tidy.images)), tuple(tidy.findings))
 
 
+_VOID = frozenset({"br", "hr", "img", "wbr"})
+
+
 def _serialise(root: etree._Element) -> str:
+    """XML out, but with an end tag on every empty non-void element: print parses bodies as
+    HTML, where `<span/>` would open a span that swallows the rest of the paragraph."""
+    for element in root.iter():
+        if element.tag not in _VOID and element.text is None and len(element) == 0:
+            element.text = ""
     text = html.escape(root.text or "", quote=False)
     return text + "".join(etree.tostring(child, encoding="unicode", method="xml",
                                          with_tail=True) for child in root)
@@ -156,13 +164,22 @@ class _Tidy:
 
     def _link(self, link: etree._Element, ids: set[str]) -> None:
         href = link.get("href")
+        text = _text_of(link)
+        if href and not text and not link.xpath(".//img[normalize-space(@alt)]"):
+            self.findings.append(Finding("link-dropped", f"a link to '{_short(href)}' has no "
+                                         "text; it is left out", "give the link some text",
+                                         _needles("", href, "href")))
+            if link.get("id"):
+                _as_span(link)  # keeps the id a link may point at
+            else:
+                _remove_keeping_tail(link)
+            return
         target = web_address(href) if href else None
         if target is not None:
             link.set("href", target)
             return
         if href and href.startswith("#") and href[1:] in ids:
             return
-        text = _text_of(link)
         reason = ("has no target" if not href else
                   "points inside the piece at something that is not there"
                   if href.startswith("#") else f"points at '{_short(href)}', which is not a "

@@ -76,6 +76,7 @@ def _parser(language: str, raw_html: bool = False) -> MarkdownIt:
                                    "quotes": quotes})
     md.enable(["replacements", "smartquotes"])
     md.use(footnote_plugin)
+    md.core.ruler.push("heading_levels", _heading_levels)
     md.add_render_rule("heading_open", _shifted_heading)
     md.add_render_rule("heading_close", _shifted_heading)
     md.add_render_rule("footnote_ref", _footnote_ref)
@@ -116,11 +117,17 @@ def _footnote_backlink(self: RendererHTML, tokens: Sequence[Token], idx: int,
             f'aria-label="Back to the text of note {number}">\u21a9\ufe0e</a>')
 
 
+def _heading_levels(state: StateCore) -> None:
+    """Body headings sit under the piece title (h1): the body's highest heading becomes h2
+    (`#`, or `##` in a body without `#`), so that no level is skipped."""
+    levels = [int(token.tag[1]) for token in state.tokens if token.type == "heading_open"]
+    state.env["headingShift"] = 2 - min(levels) if levels else 0
+
+
 def _shifted_heading(self: RendererHTML, tokens: Sequence[Token], idx: int,
                      options: OptionsDict, env: EnvType) -> str:
-    """Body headings sit under the piece title (h1): `#` becomes h2, down to h6."""
     token = tokens[idx]
-    level = min(int(token.tag[1]) + 1, 6)
+    level = max(2, min(int(token.tag[1:]) + int(env.get("headingShift", 1)), 6))
     token.tag = f"h{level}"
     return self.renderToken(tokens, idx, options, env)
 
