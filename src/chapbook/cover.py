@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-import logging
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .anthology import Anthology
-from .diagnostics import Diagnostic, warning
+from .diagnostics import Diagnostic, silenced, warning
 from .styles import Style
 
 if TYPE_CHECKING:
@@ -68,9 +68,10 @@ def palette(anthology: Anthology) -> int:
 
 
 def title_size(title: str) -> str:
-    """A size class for the title, so that long titles still fit the cover."""
-    length = len(title)
-    return ("huge" if length <= 14 else "large" if length <= 32 else "medium" if length <= 70
+    """A size class for the title, so that long titles still fit the cover. Wide (CJK)
+    characters count twice: they take twice the room of a Latin letter."""
+    length = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in title)
+    return ("huge" if length <= 16 else "large" if length <= 32 else "medium" if length <= 70
             else "small")
 
 
@@ -93,15 +94,12 @@ def _layout(html: str, style: Style) -> bytes:
 
     fetcher = ProjectFetcher(style.layers)
     fonts = FontConfiguration()
-    css = CSS(filename=str(style.find("css/cover.css")), url_fetcher=fetcher, font_config=fonts)
-    logger = logging.getLogger("weasyprint")
-    previous, logger.disabled = logger.disabled, True  # glyph notes are the PDF's business
-    try:
+    with silenced("weasyprint"):  # glyph and CSS notes are the print edition's to report
+        css = CSS(filename=str(style.find("css/cover.css")), url_fetcher=fetcher,
+                  font_config=fonts)
         document = HTML(string=html, base_url=style.layers[0].as_uri() + "/",
                         url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts)
         return bytes(document.copy(document.pages[:1]).write_pdf())
-    finally:
-        logger.disabled = previous
 
 
 def _rasterise(pdf: bytes) -> tuple[bytes, str]:

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from .diagnostics import silenced
+
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
               ".woff2": "font/woff2"}
 _URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""")
@@ -50,7 +52,7 @@ def subset_font(path: Path, characters: set[str]) -> bytes:
     options.drop_tables += ["Silf", "Silt", "Sill", "Glat", "Gloc", "Feat", "FFTM"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes={ord(c) for c in characters})
-    with TTFont(path, recalcTimestamp=False) as font:
+    with silenced("fontTools"), TTFont(path, recalcTimestamp=False) as font:
         subsetter.subset(font)
         out = io.BytesIO()
         font.save(out)
