@@ -351,6 +351,18 @@ def test_right_to_left_pieces_say_so(adversarial: dict[str, tuple[Path, str]]) -
     assert epub.xml("EPUB/hindi.xhtml").get("dir") is None
 
 
+def test_pieces_named_like_generated_pages_do_not_replace_them(
+        adversarial: dict[str, tuple[Path, str]]) -> None:
+    epub = Epub(adversarial["escape"][0])
+    spine = epub.spine()
+    assert spine[0] == "cover.xhtml" and spine[-1] == "about.xhtml"
+    assert {"piece_cover.xhtml", "piece_about.xhtml"} <= set(spine)
+    assert "Cover Versions" in "".join(epub.xml("EPUB/piece_cover.xhtml").itertext())
+    hrefs = epub.nav.xpath("//x:nav[@epub:type='toc']//x:a/@href", namespaces=NS)
+    assert "piece_about.xhtml" in hrefs and "about.xhtml" in hrefs
+    assert len(epub.names()) == len(set(epub.names()))
+
+
 def test_adversarial_epub_is_reproducible(adversarial: dict[str, tuple[Path, str]],
                                           tmp_path: Path) -> None:
     epub = adversarial["sanitise"][0]

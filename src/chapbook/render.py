@@ -7,6 +7,7 @@ print and on screen; edition-specific markup lives only in `epub/` and `print/` 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,8 +70,18 @@ def body_start_id(anthology: Anthology) -> str:
     return anthology.parts[0].slug if anthology.parts else piece_id(anthology.pieces[0])
 
 
-def epub_file_name(piece: Manuscript) -> str:
-    return f"{piece.slug}.xhtml"
+# Documents chapbook generates; a piece whose slug is one of these (or part-N) gets a
+# name no slug can have, so that an "about.md" review cannot replace the about page.
+RESERVED_DOCUMENTS = frozenset({"cover", "titlepage", "copyright", "dedication", "epigraph",
+                                "nav", "toc", "contributors", "works", "tags",
+                                "acknowledgements", "about"})
+
+
+def epub_file_name(slug: str) -> str:
+    """The EPUB document of the piece with this slug: `<slug>.xhtml` (`piece_<slug>.xhtml`
+    when the slug is the name of a generated document)."""
+    reserved = slug in RESERVED_DOCUMENTS or re.fullmatch(r"part-[0-9]+", slug)
+    return f"piece_{slug}.xhtml" if reserved else f"{slug}.xhtml"
 
 
 @dataclass(frozen=True)
@@ -193,7 +204,7 @@ def render_epub(anthology: Anthology, style: Style,
                 cover: CoverImage | None = None) -> EpubRendition:
     """Every XHTML document of the EPUB, in reading order, with the contents and landmarks."""
     env = _environment(style)
-    base = {**_context(anthology, lambda slug: f"{slug}.xhtml"), "css_href": EPUB_CSS_HREF,
+    base = {**_context(anthology, epub_file_name), "css_href": EPUB_CSS_HREF,
             "typefaces": _typefaces(style)}
 
     def document(template: str, file_name: str, title: str, language: str, kind: str,
@@ -241,7 +252,7 @@ def _body_documents(anthology: Anthology, document: _Document) -> list[EpubDocum
     docs: list[EpubDocument] = []
     if anthology.foreword:
         piece = anthology.foreword
-        docs.append(document("epub/piece.xhtml.j2", epub_file_name(piece), piece.title,
+        docs.append(document("epub/piece.xhtml.j2", epub_file_name(piece.slug), piece.title,
                              piece.language, "foreword", nav_title=bookmark(piece),
                              piece=piece, epub_type="foreword", role="doc-foreword"))
     for number, (part, pieces) in enumerate(anthology.sections, 1):
@@ -250,7 +261,7 @@ def _body_documents(anthology: Anthology, document: _Document) -> list[EpubDocum
             docs.append(document("epub/part.xhtml.j2", f"{part.slug}.xhtml", part.title,
                                  anthology.language, "part", in_part=part_file,
                                  number=part_number(number), part=part))
-        docs += [document("epub/piece.xhtml.j2", epub_file_name(piece), piece.title,
+        docs += [document("epub/piece.xhtml.j2", epub_file_name(piece.slug), piece.title,
                           piece.language, "piece", in_part=part_file, nav_title=bookmark(piece),
                           piece=piece, epub_type="chapter", role="doc-chapter")
                  for piece in pieces]

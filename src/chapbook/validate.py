@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from .anthology import Anthology
 from .diagnostics import Diagnostic, Location, Severity, error
+from .render import epub_file_name
 
 _SEVERITIES = {"FATAL": Severity.ERROR, "ERROR": Severity.ERROR, "WARNING": Severity.WARNING,
                "USAGE": Severity.INFO, "INFO": Severity.INFO}
@@ -81,7 +82,7 @@ def validation_diagnostics(book: Anthology, epub: Path, shown_as: str) -> list[D
     except ValidatorMissing as exc:
         return [error("validator-missing", f"cannot validate {shown_as}: {exc}", None,
                       INSTALL_HINT)]
-    pieces = {f"{piece.slug}.xhtml": piece.source for piece in book.all_pieces}
+    pieces = {epub_file_name(piece.slug): piece.source for piece in book.all_pieces}
     return [_diagnostic(message, pieces, shown_as) for message in messages]
 
 
