@@ -190,6 +190,18 @@ def test_fonts_are_embedded_subset_and_licensed(built_sample: Path) -> None:
         assert f'url("../{href}")' in css
 
 
+def test_a_damaged_style_font_is_embedded_whole_with_a_warning(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW},
+                         MINIMAL_CONFIG + 'formats = ["epub"]\n')
+    fonts = root / "styles" / "classic" / "fonts"
+    fonts.mkdir(parents=True)
+    (fonts / "CharisSIL-Bold.ttf").write_bytes(b"not a font at all")
+    result = run_chapbook("build", "--validate", cwd=root)
+    assert "[font-not-subset]" in result.stderr and "Traceback" not in result.stderr
+    epub = Epub(root / "build" / "everything.epub")
+    assert epub.read("EPUB/fonts/CharisSIL-Bold.ttf") == b"not a font at all"
+
+
 def test_accessibility_metadata_of_a_book_without_images(built_sample: Path) -> None:
     epub = sample_epub(built_sample, "comfort-watches")
     assert epub.metadata("schema:accessMode") == ["textual"]

@@ -318,5 +318,8 @@ def _family(font: Path) -> str:
     """The family name recorded in a font file (name ID 1)."""
     from fontTools.ttLib import TTFont
 
-    with TTFont(font, lazy=True) as face:
-        return str(face["name"].getDebugName(1) or "")
+    try:
+        with TTFont(font, lazy=True) as face:
+            return str(face["name"].getDebugName(1) or "")
+    except Exception:  # a damaged font is reported where it is embedded; here it is unnamed
+        return ""

@@ -8,7 +8,7 @@ characters of the rendered documents; the style's licence files come along.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from .anthology import Anthology
 from .cover import CoverImage
@@ -59,12 +59,25 @@ def _fonts(style: Style, rendition: EpubRendition) -> tuple[list[EpubResource], 
                                     Location("css/epub.css"), "add the file to the style's "
                                     "fonts/ folder, or remove the @font-face rule"))
             continue
-        media_type = FONT_TYPES[source.suffix.lower()]
-        found.append(EpubResource(name, media_type, subset_font(source, characters)))
+        data, problem = _subset(source, characters, reference)
+        problems += problem
+        found.append(EpubResource(name, FONT_TYPES[source.suffix.lower()], data))
     if found:
         found += [EpubResource(f"{LICENCE_FOLDER}/{path.name}", "text/plain", path.read_bytes())
                   for path in style.files("fonts") if is_licence(path)]
     return found, problems
+
+
+def _subset(source: Path, characters: set[str],
+            reference: str) -> tuple[bytes, list[Diagnostic]]:
+    """The subset font; a font fontTools cannot read goes in whole, with a warning."""
+    try:
+        return subset_font(source, characters), []
+    except Exception as exc:  # fontTools raises many kinds on a damaged font
+        return source.read_bytes(), [warning(
+            "font-not-subset", f"font '{reference}' could not be subset ({type(exc).__name__}:"
+            f" {exc}); it is embedded whole", Location(str(source)),
+            "check that the file is a valid TrueType or OpenType font")]
 
 
 def _normalise(path: PurePosixPath) -> str:
