@@ -422,6 +422,19 @@ def test_validate_fails_the_build_and_points_at_the_manuscript(tmp_path: Path) -
                      result.stderr, re.MULTILINE), result.stderr
 
 
+def test_a_template_that_breaks_xhtml_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW},
+                         MINIMAL_CONFIG + 'formats = ["epub"]\n')
+    template = root / "styles" / "classic" / "templates" / "epub" / "piece.xhtml.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text(BROKEN_TEMPLATE.replace("</blink>", ""), encoding="utf-8")
+    result = run_chapbook("build", cwd=root)
+    assert result.code == 1 and "Traceback" not in result.stderr
+    assert "error: the EPUB document good.xhtml is not well-formed XHTML" in result.stderr
+    assert "[bad-template]" in result.stderr
+    assert not (root / "build" / "everything.epub").exists()
+
+
 def test_validate_without_java_says_what_is_missing(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW},
                          MINIMAL_CONFIG + 'formats = ["epub"]\n')

@@ -13,7 +13,7 @@ from .diagnostics import Diagnostic, error, has_errors, relative_path
 from .models import Manuscript
 from .pagesetup import page_css
 from .readers import ReadSettings, read_pool
-from .render import render_epub, render_print
+from .render import malformed_documents, render_epub, render_print
 from .styles import Style, load_style
 
 FORMATS = ("epub", "pdf")
@@ -111,7 +111,10 @@ def _write(project: Project, book: Anthology, fmt: str, out_dir: Path,
     target = out_dir / f"{book.slug}.{fmt}"
     try:
         if fmt == "epub":
-            problems += _write_epub(book, style, target)
+            found, written = _write_epub(book, style, target)
+            problems += found
+            if not written:
+                return [], problems
         else:
             from .pdf import write_pdf
 
@@ -126,15 +129,18 @@ def _write(project: Project, book: Anthology, fmt: str, out_dir: Path,
     return [target], problems
 
 
-def _write_epub(book: Anthology, style: Style, target: Path) -> list[Diagnostic]:
+def _write_epub(book: Anthology, style: Style, target: Path) -> tuple[list[Diagnostic], bool]:
     """Cover, documents, resources, package. ebooklib (and, for a generated cover,
-    WeasyPrint) load only here."""
+    WeasyPrint) load only here. Returns the diagnostics and whether the EPUB was written."""
     from .cover import book_cover
     from .epub import write_epub
     from .resources import epub_resources
 
     cover, problems = book_cover(book, style)
     rendition = render_epub(book, style, cover)
+    broken = malformed_documents(rendition, style)
+    if broken:
+        return problems + broken, False
     resources, found = epub_resources(book, style, rendition, cover)
     write_epub(book, rendition, resources, target)
-    return problems + found
+    return problems + found, True

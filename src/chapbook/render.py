@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from lxml import etree
 
 from .anthology import Anthology
+from .diagnostics import Diagnostic, Location, error
 from .fragment import web_address
 from .markup import primary_language
 from .models import Manuscript
@@ -225,6 +227,20 @@ def render_epub(anthology: Anthology, style: Style,
                    toc=toc, landmarks=landmarks)
     stylesheet = style.find("css/epub.css").read_text(encoding="utf-8")
     return EpubRendition((*front, nav, *body, *back), stylesheet, toc, landmarks)
+
+
+def malformed_documents(rendition: EpubRendition, style: Style) -> list[Diagnostic]:
+    """Documents that are not well-formed XML: only a style's own templates can do that."""
+    problems = []
+    for doc in rendition.documents:
+        try:
+            etree.fromstring(doc.xhtml.encode("utf-8"))
+        except etree.XMLSyntaxError as exc:
+            problems.append(error("bad-template", f"the EPUB document {doc.file_name} is not "
+                                  f"well-formed XHTML: {exc}", Location(f"styles/{style.name}"),
+                                  "check the style's epub/ templates (close every element, "
+                                  "escape & and <)"))
+    return problems
 
 
 _Document = Callable[..., EpubDocument]
