@@ -34,9 +34,10 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
+	command -v pandoc >/dev/null || missing="$$missing pandoc"; \
 	if [ -n "$$missing" ]; then \
 		echo "The tests need Debian packages:$$missing (EPUBCheck runs on Java; PDFs are checked"; \
-		echo "with poppler-utils and qpdf). Installing them with apt-get."; \
+		echo "with poppler-utils and qpdf; pandoc reads the EPUBs back). Installing them."; \
 		apt-get update -qq && apt-get install -y -qq $$missing; \
 	fi
 	@touch $(VENV)/.installed $@

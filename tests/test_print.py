@@ -236,18 +236,26 @@ def test_fetcher_refuses_network_and_outside_files(tmp_path: Path) -> None:
     assert len(fetcher.refused) == 5
 
 
-def test_refused_resources_are_located_errors_in_a_build(tmp_path: Path) -> None:
+def test_images_print_and_refused_ones_become_their_description(tmp_path: Path) -> None:
     from .conftest import GOOD_REVIEW
 
-    body = GOOD_REVIEW + "\n![a network image](http://example.com/x.png)\n\n" \
-                         "![a secret](" + "../" * 12 + "etc/passwd)\n"
+    body = GOOD_REVIEW + ("\n![A lighthouse at dusk](pics/light.png)\n\n"
+                          "![a network image](http://example.com/x.png)\n\n"
+                          "![a secret](" + "../" * 12 + "etc/passwd)\n")
     root = write_project(tmp_path / "p", {"good.md": body})
+    (root / "manuscripts" / "pics").mkdir()
+    Image.new("RGB", (400, 300), (20, 60, 120)).save(root / "manuscripts/pics/light.png")
     result = run_chapbook("build", "--format", "pdf", cwd=root)
-    assert result.code == 1
-    assert "error: refused to load http://example.com/x.png" in result.stderr
-    assert "error: refused to load file:///etc/passwd" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert not (root / "build" / "everything.pdf").exists()
+    assert result.code == 0, result.stderr
+    assert "manuscripts/good.md:13: warning: image 'http://example.com/x.png'" in result.stderr
+    assert "manuscripts/good.md:15: warning: image '../" in result.stderr
+    assert "[image-refused]" in result.stderr and "Traceback" not in result.stderr
+    pdf = root / "build" / "everything.pdf"
+    listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
+                            check=True).stdout
+    assert " 400   300 " in listed  # the project's image is in the book, at full size
+    text = " ".join(page_texts(pdf))
+    assert "a network image" in text and "a secret" in text  # refused: their descriptions
 
 
 def test_css_errors_name_the_style_sheet_and_line(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from chapbook.build import BuildOptions, plan
-from chapbook.markup import render_markdown, smarten
+from chapbook.markup import render_body, smarten
 from chapbook.pagesetup import page_setup
 from chapbook.render import render_epub, render_print
 from chapbook.scripts import direction_of
@@ -20,7 +20,7 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 
 
 def body(text: str, language: str) -> str:
-    return render_markdown(text, language, "t").strip().removeprefix("<p>").removesuffix("</p>")
+    return render_body(text, language, "t").xhtml.strip().removeprefix("<p>").removesuffix("</p>")
 
 
 @pytest.mark.parametrize(("language", "expected"), [

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .config import AnthologyConfig, Press
+from .images import ImageAsset
 from .models import Manuscript, Source, Work
 
 
@@ -70,6 +71,7 @@ class Anthology:
     tag_index: tuple[TagEntry, ...] = ()
     acknowledgements: tuple[Acknowledgement, ...] = ()
     press_about_html: str | None = None
+    cover_image: ImageAsset | None = None  # the configured cover, checked; None: generate one
     sort_names: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def file_as(self, name: str) -> str:

@@ -10,14 +10,14 @@ from . import uptodate
 from .anthology import Anthology
 from .collect import CollectOptions, collect, unknown_anthologies
 from .config import Project, load_project
-from .diagnostics import Diagnostic, error, has_errors, info
+from .diagnostics import Diagnostic, error, has_errors, info, relative_path
 from .models import Manuscript
 from .options import BuildOptions
 from .output import atomic_target
 from .pagesetup import PageSetup, page_setup
 from .preflight import preflight
 from .readers import ReadSettings, read_pool
-from .render import render_epub, render_print
+from .render import malformed_documents, render_epub, render_print
 from .styles import Style, load_style
 
 AUTO_CHUNK_THRESHOLD = 16  # pieces; up to this, "auto" renders a PDF in one pass
@@ -67,7 +67,7 @@ def plan(root: Path, options: BuildOptions) -> Plan:
         return Plan(project, diagnostics=tuple(problems))
     press = project.config.press
     settings = ReadSettings(root=root, default_language=press.language,
-                            rating_scale=press.rating_scale)
+                            rating_scale=press.rating_scale, raw_html=press.raw_html)
     results = read_pool(manuscripts_dir, settings)
     pool = tuple(r.manuscript for r in results if r.manuscript is not None)
     problems += [d for r in results for d in r.diagnostics]
@@ -108,7 +108,18 @@ def _build(root: Path, options: BuildOptions, out_dir: Path,
                                     progress)
             outputs += written
             problems += found
+            if options.validate and fmt == "epub" and written:
+                problems += _validate(the_plan.project.root, book, written[0], progress)
     return BuildReport(the_plan, tuple(outputs), tuple(problems))
+
+
+def _validate(root: Path, book: Anthology, epub: Path,
+              progress: Progress | None) -> list[Diagnostic]:
+    from .validate import validation_diagnostics
+
+    if progress:
+        progress.begin(f"{book.slug}.epub (EPUBCheck)")
+    return validation_diagnostics(book, epub, relative_path(epub, root))
 
 
 def _editions(book: Anthology, options: BuildOptions) -> list[tuple[str, str | None]]:
@@ -136,9 +147,10 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
         return [], problems
     try:
         if fmt == "epub":
-            from .epub import write_epub  # imported late: an EPUB build never loads WeasyPrint
-
-            write_epub(book, render_epub(book, style), target)
+            found, written = _write_epub(book, style, target)
+            problems += found
+            if not written:
+                return [], problems
         else:
             written, found = _write_pdf(project, book, style, profile or "print", target,
                                         options, progress)
@@ -202,3 +214,20 @@ class _NotWritten(Exception):
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = diagnostics
+
+
+def _write_epub(book: Anthology, style: Style, target: Path) -> tuple[list[Diagnostic], bool]:
+    """Cover, documents, resources, package. ebooklib (and, for a generated cover,
+    WeasyPrint) load only here. Returns the diagnostics and whether the EPUB was written."""
+    from .cover import book_cover
+    from .epub import write_epub
+    from .resources import epub_resources
+
+    cover, problems = book_cover(book, style, target.parent / ".cache" / "cover")
+    rendition = render_epub(book, style, cover)
+    broken = malformed_documents(rendition, style)
+    if broken:
+        return problems + broken, False
+    resources, found = epub_resources(book, style, rendition, cover)
+    write_epub(book, rendition, resources, target)
+    return problems + found, True

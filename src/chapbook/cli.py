@@ -63,6 +63,8 @@ def build(
     chunked: Annotated[bool, typer.Option(
         "--chunked", help="Render each PDF in cached chunks, even a small one.")] = False,
     drafts: DraftsOption = False,
+    validate: Annotated[bool, typer.Option(
+        "--validate", help="Check each EPUB with EPUBCheck; its errors fail the build.")] = False,
     project: ProjectOption = Path("."),
     verbose: VerboseOption = False,
 ) -> None:
@@ -82,7 +84,7 @@ def build(
     options = BuildOptions(formats=formats, only=tuple(slugs or ()), out_dir=out,
                            include_drafts=drafts, strict=strict, style=style,
                            profiles=tuple(profile or ()), jobs=jobs,
-                           pdf_mode=_pdf_mode(single_pass, chunked))
+                           pdf_mode=_pdf_mode(single_pass, chunked), validate=validate)
     root = project.resolve()
     previous = uptodate.unchanged(options.output_dir(root), uptodate.fingerprint(root, options))
     if previous is not None:  # nothing changed: answer before loading the pipeline
@@ -187,6 +189,8 @@ def _finish_build(report: BuildReport, root: Path, strict: bool, verbose: bool) 
         _stderr("build failed: nothing was written")
         return code
     _list_outputs("up to date:" if report.up_to_date else "wrote", report.outputs, root)
+    if code != EXIT_OK:  # found while writing or validating: the files stay for a look
+        _stderr("build failed: the books were written, but have the problems shown above")
     return code
 
 

@@ -13,9 +13,12 @@ from . import backmatter, checks
 from .anthology import Anthology, Part
 from .config import AnthologyConfig, PartConfig, Press, Project, Selection
 from .diagnostics import Diagnostic, Location, error, info, warning
-from .markup import render_markdown
+from .images import ImageAsset, ImageRefusal, resolve_image
+from .markup import render_body
 from .models import Manuscript
 from .selection import group_pieces, matches, sort_pieces
+
+COVER_TYPES = ("image/jpeg", "image/png")
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,8 @@ def collect(project: Project, pool: Sequence[Manuscript],
         problems.extend(collector.problems)
         if anthology:
             books.append(anthology)
-    problems.extend(dict.fromkeys(d for book in books for d in missing_bios(book, project)))
-    return books, problems
+    problems.extend(d for book in books for d in missing_bios(book, project))
+    return books, list(dict.fromkeys(problems))  # books share the press: say things once
 
 
 def unknown_anthologies(project: Project, slugs: Iterable[str]) -> list[Diagnostic]:
@@ -101,8 +104,10 @@ class _BookCollector:
             tag_index=backmatter.tag_index(pieces) if back.tags_index else (),
             acknowledgements=backmatter.acknowledgements(all_pieces)
             if back.acknowledgements else (),
-            press_about_html=render_markdown(press.about, press.language, "press")
+            press_about_html=self._markdown(press.about, press.language, "press",
+                                            self.project.location_of("press", "about"))
             if press.about and back.about_press else None,
+            cover_image=self._cover(),
             sort_names={name: self.sort_name(name) for name in
                         [*book.editors, *(c.name for m in all_pieces for c in m.contributors)]},
         )
@@ -174,7 +179,9 @@ class _BookCollector:
               pieces: list[Manuscript]) -> Part:
         language = self.book.language or self.project.config.press.language
         slug = f"part-{number}"
-        intro = render_markdown(introduction, language, slug) if introduction else None
+        intro = self._markdown(introduction, language, slug,
+                               self.where("part", number - 1, "introduction")
+                               ) if introduction else None
         if not pieces:
             self.problems.append(warning("empty-part", f"part '{title}' has no pieces",
                                          self.where("part", number - 1)))
@@ -189,6 +196,26 @@ class _BookCollector:
             self.problems.append(error("unknown-piece", f"foreword: no manuscript with slug "
                                        f"'{slug}'" + did_you_mean(slug, self.by_slug),
                                        self.where("foreword")))
+        return found
+
+    def _markdown(self, text: str, language: str, doc_id: str, where: Location) -> str:
+        """Markdown from the config: no raw HTML, no images; odd links become text."""
+        fragment = render_body(text, language, doc_id)
+        self.problems += [warning(f.code, f.message, where, f.hint) for f in fragment.findings]
+        return fragment.xhtml
+
+    def _cover(self) -> ImageAsset | None:
+        """The configured cover: a JPEG or PNG inside the project, or an error saying why."""
+        if self.book.cover is None:
+            return None
+        found = resolve_image(self.book.cover, self.project.root, self.project.root)
+        if isinstance(found, ImageRefusal) or found.media_type not in COVER_TYPES:
+            reason = found.message if isinstance(found, ImageRefusal) else (
+                f"the cover is {found.media_type}; covers must be JPEG or PNG")
+            self.problems.append(error("bad-cover", reason, self.where("cover"),
+                                       "give a JPEG or PNG path relative to the project "
+                                       "folder, or leave 'cover' out to generate one"))
+            return None
         return found
 
     def _bio(self, name: str) -> str | None:

@@ -37,6 +37,8 @@ class Press(_Schema):
     fallback_fonts: list[str] = Field(
         [], description="Font files (relative to the project) for characters the style's "
         "fonts lack, e.g. styles/fonts/NotoNaskhArabic-Regular.ttf.")
+    raw_html: Literal["escape", "sanitise"] = Field(
+        "escape", description="Raw HTML in manuscripts: shown as text, or sanitised.")
 
 
 class ContributorInfo(_Schema):
@@ -126,6 +128,8 @@ class AnthologyConfig(_Schema):
     date: dt.date | None = Field(None, description="Publication date (also fixes timestamps).")
     isbn: str | None = None
     edition: str | None = Field(None, description="Edition statement, e.g. 'First edition'.")
+    cover: str | None = Field(None, description="Cover image (JPEG or PNG) inside the "
+                              "project; default: one generated from the title page.")
 
     @model_validator(mode="after")
     def _known_order(self) -> AnthologyConfig:

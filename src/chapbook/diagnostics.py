@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,3 +107,20 @@ class ChapbookError(Exception):
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.diagnostics = tuple(diagnostics)
         super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+@contextlib.contextmanager
+def silenced(logger_name: str) -> Iterator[None]:
+    """Keep a library's log records (its own and its children's) off stderr for a while:
+    library code never prints. A handler on the named logger stops Python's last-resort
+    handler; not propagating keeps them from the application's handlers."""
+    logger = logging.getLogger(logger_name)
+    handler = logging.NullHandler()
+    previous = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous

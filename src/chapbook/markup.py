@@ -2,7 +2,9 @@
 
 markdown-it-py does the work: CommonMark, footnotes, `typographer` for dashes and
 ellipses, `smartquotes` with the quotation marks of the piece's language. Raw HTML is
-escaped (`html: False`), so the fragment is always well-formed XHTML.
+escaped (`html: False`) unless the press asks for "sanitise": then it is parsed, and nh3
+keeps an allowlist of it. Either way `fragment.py` re-serialises the result as XHTML,
+checking its links and resolving its images.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import html
 import re
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -21,6 +23,10 @@ from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .cjk import cjk_breaks_plugin
+from .fragment import Fragment, ImageResolver, finish_fragment
+from .sanitise import sanitise_html
+
+RawHtml = Literal["escape", "sanitise"]
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space, before French ; ! ?
@@ -58,32 +64,81 @@ def primary_language(language: str) -> str:
     return language.split("-")[0].lower()
 
 
-def render_markdown(source: str, language: str, doc_id: str) -> str:
-    """Render Markdown to an XHTML fragment. `doc_id` prefixes footnote ids."""
+def render_body(source: str, language: str, doc_id: str, raw_html: RawHtml = "escape",
+                resolve_image: ImageResolver | None = None) -> Fragment:
+    """A manuscript body as an XHTML fragment, with its images and any findings.
+
+    `doc_id` prefixes footnote ids; `resolve_image` accepts or refuses each image (without
+    one, every image is refused and shown as its description).
+    """
     env: dict[str, Any] = {"docId": doc_id}
-    return str(_parser(primary_language(language)).render(source, env))
+    rendered = str(_parser(primary_language(language), raw_html == "sanitise")
+                   .render(source, env))
+    if raw_html == "sanitise":
+        rendered = sanitise_html(rendered)
+    return finish_fragment(rendered, doc_id, resolve_image)
 
 
 @cache
-def _parser(language: str) -> MarkdownIt:
+def _parser(language: str, raw_html: bool = False) -> MarkdownIt:
     quotes = list(QUOTES.get(language, QUOTES["en"]))
-    md = MarkdownIt("commonmark", {"typographer": True, "xhtmlOut": True, "html": False,
+    md = MarkdownIt("commonmark", {"typographer": True, "xhtmlOut": True, "html": raw_html,
                                    "quotes": quotes})
     md.enable(["replacements", "smartquotes"])
     md.use(footnote_plugin)
     md.use(cjk_breaks_plugin)
+    md.core.ruler.push("heading_levels", _heading_levels)
     md.add_render_rule("heading_open", _shifted_heading)
     md.add_render_rule("heading_close", _shifted_heading)
+    md.add_render_rule("footnote_ref", _footnote_ref)
+    md.add_render_rule("footnote_block_open", _footnote_block_open)
+    md.add_render_rule("footnote_anchor", _footnote_backlink)
     if language == "fr":
         md.core.ruler.push("french_spacing", _french_spacing)
     return md
 
 
+def _footnote_ids(tokens: Sequence[Token], idx: int, env: EnvType) -> tuple[str, str, int]:
+    """(note id, reference id, number) of a footnote token, as the plugin numbers them."""
+    meta = tokens[idx].meta
+    number = int(meta["id"]) + 1
+    base = f"-{env['docId']}-{number}" if isinstance(env.get("docId"), str) else f"-{number}"
+    sub = int(meta.get("subId", -1))
+    return f"fn{base}", f"fnref{base}" + (f":{sub}" if sub > 0 else ""), number
+
+
+def _footnote_ref(self: RendererHTML, tokens: Sequence[Token], idx: int,
+                  options: OptionsDict, env: EnvType) -> str:
+    """A note reference: the same number each time it is cited, marked for assistive tech."""
+    note, ref, number = _footnote_ids(tokens, idx, env)
+    return (f'<sup class="footnote-ref"><a href="#{note}" id="{ref}" role="doc-noteref">'
+            f"[{number}]</a></sup>")
+
+
+def _footnote_block_open(self: RendererHTML, tokens: Sequence[Token], idx: int,
+                         options: OptionsDict, env: EnvType) -> str:
+    return ('<hr class="footnotes-sep" />\n<section class="footnotes" role="doc-endnotes">\n'
+            '<ol class="footnotes-list">\n')
+
+
+def _footnote_backlink(self: RendererHTML, tokens: Sequence[Token], idx: int,
+                       options: OptionsDict, env: EnvType) -> str:
+    _, ref, number = _footnote_ids(tokens, idx, env)
+    return (f' <a href="#{ref}" class="footnote-backref" role="doc-backlink" '
+            f'aria-label="Back to the text of note {number}">\u21a9\ufe0e</a>')
+
+
+def _heading_levels(state: StateCore) -> None:
+    """Body headings sit under the piece title (h1): the body's highest heading becomes h2
+    (`#`, or `##` in a body without `#`), so that no level is skipped."""
+    levels = [int(token.tag[1]) for token in state.tokens if token.type == "heading_open"]
+    state.env["headingShift"] = 2 - min(levels) if levels else 0
+
+
 def _shifted_heading(self: RendererHTML, tokens: Sequence[Token], idx: int,
                      options: OptionsDict, env: EnvType) -> str:
-    """Body headings sit under the piece title (h1): `#` becomes h2, down to h6."""
     token = tokens[idx]
-    level = min(int(token.tag[1]) + 1, 6)
+    level = max(2, min(int(token.tag[1:]) + int(env.get("headingShift", 1)), 6))
     token.tag = f"h{level}"
     return self.renderToken(tokens, idx, options, env)
 

@@ -6,12 +6,15 @@ import re
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 from xml.etree import ElementTree
 
 from pydantic import ValidationError
 
 from .diagnostics import Diagnostic, Location, error, info, warning
-from .markup import render_markdown, smarten
+from .fragment import Finding, Fragment
+from .images import resolve_image
+from .markup import render_body, smarten
 from .models import ROLE_CODES, Contributor, Manuscript, Metadata, Rating, parse_rating
 from .scripts import direction_of
 from .yamlsource import YamlDocument
@@ -40,7 +43,9 @@ def manuscript_from_parts(path: Path, where: Location, document: YamlDocument,
         problems.append(rating_problem)
     language = meta.language or settings.default_language
     slug = meta.slug or slugify(path.stem) or f"piece-{digest[:8]}"
-    body = render_markdown(parts.body_markdown, language, slug)
+    fragment = _render(path, parts, language, slug, settings)
+    body = fragment.xhtml
+    problems.extend(_located(finding, parts, where) for finding in fragment.findings)
     problems.extend(_check_body(body, parts, where))
     contributors = _contributors(meta)
     if not contributors:
@@ -57,10 +62,27 @@ def manuscript_from_parts(path: Path, where: Location, document: YamlDocument,
         standfirst=smarten(standfirst, language) if standfirst else None,
         contributors=contributors, date=meta.date, work=meta.work, rating=rating,
         tags=tuple(dict.fromkeys(meta.tags)), source_info=meta.source, status=meta.status,
-        direction=meta.dir or direction_of(language),
+        direction=meta.dir or direction_of(language), images=fragment.images,
         extra=dict(meta.model_extra or {}), key_lines=dict(document.key_lines),
     )
     return manuscript, problems
+
+
+def _render(path: Path, parts: TextParts, language: str, slug: str,
+            settings: ReadSettings) -> Fragment:
+    """The body as XHTML; images resolve relative to the manuscript, inside the project."""
+    folder = path.parent
+    return render_body(parts.body_markdown, language, slug, settings.raw_html,
+                       lambda src: resolve_image(src, folder, settings.root))
+
+
+def _located(finding: Finding, parts: TextParts, where: Location) -> Diagnostic:
+    """A finding in the body, at the line of the source where its link or image is."""
+    source = parts.body_markdown
+    candidates = [n for needle in finding.needles for n in (needle, unquote(needle)) if n]
+    offset = next((found for n in candidates if (found := source.find(n)) >= 0), -1)
+    line = parts.body_first_line + (source.count("\n", 0, offset) if offset >= 0 else 0)
+    return warning(finding.code, finding.message, where.at_line(line), finding.hint)
 
 
 def _validate(document: YamlDocument, where: Location) -> tuple[Metadata | None, list[Diagnostic]]:

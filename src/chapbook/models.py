@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from .diagnostics import Location
+from .images import ImageAsset
 
 WORK_KINDS = ("film", "series", "book", "album", "game", "play", "podcast", "other")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -174,6 +175,9 @@ class Manuscript:
     source_info: Source | None = None
     status: str = "ready"
     direction: str = "ltr"  # "rtl" for Arabic, Hebrew...: the piece element's dir
+    # The images the body shows, in order: the body refers to each by `ImageAsset.name`
+    # (images/<hash>.<ext>); `ImageAsset.path` is the real file inside the project.
+    images: tuple[ImageAsset, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     key_lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, hash=False,
                                                         compare=False)

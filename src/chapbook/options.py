@@ -19,6 +19,7 @@ class BuildOptions:
     profiles: tuple[str, ...] = ()  # PDF profiles to build; empty means each book's own
     pdf_mode: str = "auto"  # "single" (one WeasyPrint pass, the reference), "chunked", "auto"
     jobs: int | None = None  # worker processes for the PDF; None means one per core
+    validate: bool = False  # run EPUBCheck on each EPUB written
 
     def output_dir(self, root: Path) -> Path:
         return self.out_dir or root / "build"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +29,17 @@ from .render import PrintRendition, body_start_id
 
 
 class ProjectFetcher(URLFetcher):  # type: ignore[misc]
-    """Serves `file:` URLs inside the allowed folders and `data:` URLs; refuses the rest."""
+    """Serves `file:` URLs inside the allowed folders and `data:` URLs; refuses the rest.
 
-    def __init__(self, allowed_roots: Sequence[Path]) -> None:
+    `images` maps the names bodies give their images (<project>/images/<hash>.<ext>,
+    shared with the EPUB) to the checked files they stand for.
+    """
+
+    def __init__(self, allowed_roots: Sequence[Path],
+                 images: Mapping[Path, Path] | None = None) -> None:
         super().__init__(allowed_protocols={"file", "data"}, timeout=1)
         self.allowed_roots = tuple(root.resolve() for root in allowed_roots)
+        self.images = dict(images or {})
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
@@ -42,7 +48,8 @@ class ProjectFetcher(URLFetcher):  # type: ignore[misc]
             return super().fetch(url, headers)
         if parts.scheme != "file":
             return self._refuse(url, "only files inside the project may be used")
-        path = Path(unquote(parts.path)).resolve()
+        path = Path(unquote(parts.path))
+        path = self.images.get(path, path).resolve()
         if not any(path.is_relative_to(root) for root in self.allowed_roots):
             return self._refuse(url, "the file is outside the project")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -51,6 +58,12 @@ class ProjectFetcher(URLFetcher):  # type: ignore[misc]
     def _refuse(self, url: str, reason: str) -> URLFetcherResponse:
         self.refused.append(f"{url} ({reason})")
         raise ValueError(f"refused {url}: {reason}")
+
+
+def book_images(anthology: Anthology, base: Path) -> dict[Path, Path]:
+    """Where print finds each image its bodies name (see `ProjectFetcher`)."""
+    return {base / image.name: image.path
+            for piece in anthology.all_pieces for image in piece.images}
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,7 @@ class PdfResult:
 def write_pdf(anthology: Anthology, rendition: PrintRendition, target: Path,
               allowed_roots: Sequence[Path], base: Path) -> PdfResult:
     """Lay out and write the book; nothing is written if a resource had to be refused."""
-    fetcher = ProjectFetcher(allowed_roots)
+    fetcher = ProjectFetcher(allowed_roots, book_images(anthology, base))
     fonts = FontConfiguration()  # makes the style's @font-face rules take effect
     stylesheets, problems = _stylesheets(rendition, fetcher, fonts)
     variant = anthology.config.print.pdf_variant
@@ -208,6 +221,7 @@ class ChunkJob:
     allowed_roots: tuple[Path, ...]
     base: Path
     target: Path  # where the chunk's PDF goes
+    images: tuple[tuple[Path, Path], ...] = ()  # see ProjectFetcher
 
 
 @dataclass(frozen=True)
@@ -237,7 +251,7 @@ def _worker_style(job: ChunkJob, fetcher: ProjectFetcher) -> _WorkerStyle:
 
 def render_chunk(job: ChunkJob) -> ChunkResult:
     """Lay out and write one chunk; report what merging it into the book needs to know."""
-    fetcher = ProjectFetcher(job.allowed_roots)
+    fetcher = ProjectFetcher(job.allowed_roots, dict(job.images))
     fonts, sheets, style_problems = _worker_style(job, fetcher)
     rendition_sheets = [*sheets, CSS(string=job.extra_css, url_fetcher=fetcher,
                                      font_config=fonts)]

@@ -32,7 +32,7 @@ from .cache import ChunkCache
 from .diagnostics import Diagnostic
 from .hashing import digest
 from .pagesetup import PageSetup
-from .pdf import NO_FURNITURE_CSS, ChunkJob, ChunkResult, render_chunk
+from .pdf import NO_FURNITURE_CSS, ChunkJob, ChunkResult, book_images, render_chunk
 from .render import (
     BodyRun,
     PrintSelection,
@@ -88,6 +88,7 @@ class ChunkedPdf:
         self.jobs = max(1, jobs)
         self.progress = progress
         self.sheets = style.stylesheets("css/print.css")
+        self.images = tuple(book_images(anthology, base).items())
         self.rendered = 0
         self._done = 0
         self._total = 0
@@ -174,7 +175,7 @@ class ChunkedPdf:
         key = digest(html, css, self.style.font_css, *(p.read_bytes() for p in self.sheets),
                      _versions())
         return key, ChunkJob(html, self.style.font_css, self.sheets, css, self.roots,
-                             self.base, self.cache.temporary_path(key))
+                             self.base, self.cache.temporary_path(key), self.images)
 
     def _render_all(self, pool: ProcessPoolExecutor,
                     keyed: Sequence[_Keyed]) -> list[tuple[Path, ChunkResult]]:

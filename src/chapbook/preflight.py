@@ -153,7 +153,7 @@ def _config_glyphs(project: Project, covered: frozenset[int], style: Style) -> l
 @cache
 def coverage(fonts: tuple[Path, ...]) -> frozenset[int]:
     """Every code point some font in `fonts` has a glyph for."""
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont
 
     points: set[int] = set()
     for path in fonts:

@@ -7,20 +7,27 @@ print and on screen; edition-specific markup lives only in `epub/` and `print/` 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
+from lxml import etree
 from markupsafe import Markup
 
 from .anthology import Anthology, Part
+from .diagnostics import Diagnostic, Location, error
+from .fragment import web_address
 from .markup import primary_language
 from .models import Manuscript
 from .pagesetup import PageSetup
 from .printmarkup import print_body
 from .styles import Style
+
+if TYPE_CHECKING:
+    from .cover import CoverImage
 
 CREDIT_LABELS = {
     "film": "Directed by", "series": "Created by", "book": "By", "album": "By",
@@ -68,8 +75,18 @@ def body_start_id(anthology: Anthology) -> str:
     return anthology.parts[0].slug if anthology.parts else piece_id(anthology.pieces[0])
 
 
-def epub_file_name(piece: Manuscript) -> str:
-    return f"{piece.slug}.xhtml"
+# Documents chapbook generates; a piece whose slug is one of these (or part-N) gets a
+# name no slug can have, so that an "about.md" review cannot replace the about page.
+RESERVED_DOCUMENTS = frozenset({"cover", "titlepage", "copyright", "dedication", "epigraph",
+                                "nav", "toc", "contributors", "works", "tags",
+                                "acknowledgements", "about"})
+
+
+def epub_file_name(slug: str) -> str:
+    """The EPUB document of the piece with this slug: `<slug>.xhtml` (`piece_<slug>.xhtml`
+    when the slug is the name of a generated document)."""
+    reserved = slug in RESERVED_DOCUMENTS or re.fullmatch(r"part-[0-9]+", slug)
+    return f"piece_{slug}.xhtml" if reserved else f"{slug}.xhtml"
 
 
 @dataclass(frozen=True)
@@ -110,15 +127,35 @@ class EpubDocument:
     title: str
     xhtml: str
     language: str
-    kind: str  # titlepage, foreword, part, piece, back
+    # cover, titlepage, copyright, dedication, epigraph, nav, foreword, part, piece, back
+    kind: str
     part: str | None = None  # file name of the part document this one belongs to
     nav_title: str | None = None  # the contents entry, when it differs from the title
 
 
 @dataclass(frozen=True)
+class TocEntry:
+    """One line of the contents (nav and NCX); pieces nest under their part."""
+
+    title: str
+    href: str
+    language: str
+    children: tuple[TocEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Landmark:
+    epub_type: str  # cover, titlepage, copyright-page, toc, bodymatter, backmatter
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
 class EpubRendition:
-    documents: tuple[EpubDocument, ...]
+    documents: tuple[EpubDocument, ...]  # in reading order: the spine
     stylesheet: str
+    toc: tuple[TocEntry, ...] = ()
+    landmarks: tuple[Landmark, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,12 +194,26 @@ def _context(anthology: Anthology, piece_href: Any) -> dict[str, Any]:
 def _environment(style: Style) -> jinja2.Environment:
     env = style.environment
     env.filters.setdefault("longdate", long_date)
+    env.filters.setdefault("direction", text_direction)
+    env.filters.setdefault("web_address", lambda url: web_address(url) or "")
     return env
 
 
-def render_epub(anthology: Anthology, style: Style) -> EpubRendition:
+_RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd",
+                            "syr", "ug", "ur", "yi"})
+
+
+def text_direction(language: str) -> str:
+    """'rtl' for languages written right to left (Arabic, Hebrew, Persian...), else 'ltr'."""
+    return "rtl" if primary_language(language) in _RTL_LANGUAGES else "ltr"
+
+
+def render_epub(anthology: Anthology, style: Style,
+                cover: CoverImage | None = None) -> EpubRendition:
+    """Every XHTML document of the EPUB, in reading order, with the contents and landmarks."""
     env = _environment(style)
-    base = {**_context(anthology, lambda slug: f"{slug}.xhtml"), "css_href": EPUB_CSS_HREF}
+    base = {**_context(anthology, epub_file_name), "css_href": EPUB_CSS_HREF,
+            "typefaces": _typefaces(style)}
 
     def document(template: str, file_name: str, title: str, language: str, kind: str,
                  in_part: str | None = None, nav_title: str | None = None,
@@ -171,11 +222,59 @@ def render_epub(anthology: Anthology, style: Style) -> EpubRendition:
                                                   language=language)
         return EpubDocument(file_name, title, xhtml, language, kind, in_part, nav_title)
 
-    docs = [document("epub/titlepage.xhtml.j2", "titlepage.xhtml", anthology.title,
-                     anthology.language, "titlepage")]
+    front = _front_documents(anthology, cover, document)
+    body = _body_documents(anthology, document)
+    back = [document("epub/back.xhtml.j2", f"{section.id}.xhtml", section.title,
+                     anthology.language, "back", section=section)
+            for section in back_sections(anthology)]
+    toc = _toc([*body, *back])
+    landmarks = _landmarks(front, body, back)
+    nav = document("epub/nav.xhtml.j2", NAV_FILE, "Contents", anthology.language, "nav",
+                   toc=toc, landmarks=landmarks)
+    stylesheet = style.stylesheet_text("css/epub.css")
+    return EpubRendition((*front, nav, *body, *back), stylesheet, toc, landmarks)
+
+
+def malformed_documents(rendition: EpubRendition, style: Style) -> list[Diagnostic]:
+    """Documents that are not well-formed XML: only a style's own templates can do that."""
+    problems = []
+    for doc in rendition.documents:
+        try:
+            etree.fromstring(doc.xhtml.encode("utf-8"))
+        except etree.XMLSyntaxError as exc:
+            problems.append(error("bad-template", f"the EPUB document {doc.file_name} is not "
+                                  f"well-formed XHTML: {exc}", Location(f"styles/{style.name}"),
+                                  "check the style's epub/ templates (close every element, "
+                                  "escape & and <)"))
+    return problems
+
+
+_Document = Callable[..., EpubDocument]
+
+
+def _front_documents(anthology: Anthology, cover: CoverImage | None,
+                     document: _Document) -> list[EpubDocument]:
+    language = anthology.language
+    docs = [document("epub/cover.xhtml.j2", "cover.xhtml", "Cover", language, "cover",
+                     cover=cover)] if cover else []
+    docs.append(document("epub/titlepage.xhtml.j2", "titlepage.xhtml", anthology.title,
+                         language, "titlepage"))
+    docs.append(document("epub/copyright.xhtml.j2", "copyright.xhtml", "Copyright", language,
+                         "copyright"))
+    if anthology.config.dedication:
+        docs.append(document("epub/dedication.xhtml.j2", "dedication.xhtml", "Dedication",
+                             language, "dedication"))
+    if anthology.config.epigraph:
+        docs.append(document("epub/epigraph.xhtml.j2", "epigraph.xhtml", "Epigraph",
+                             language, "epigraph"))
+    return docs
+
+
+def _body_documents(anthology: Anthology, document: _Document) -> list[EpubDocument]:
+    docs: list[EpubDocument] = []
     if anthology.foreword:
         piece = anthology.foreword
-        docs.append(document("epub/piece.xhtml.j2", epub_file_name(piece), piece.title,
+        docs.append(document("epub/piece.xhtml.j2", epub_file_name(piece.slug), piece.title,
                              piece.language, "foreword", nav_title=bookmark(piece),
                              piece=piece, epub_type="foreword", role="doc-foreword"))
     for number, (part, pieces) in enumerate(anthology.sections, 1):
@@ -184,15 +283,43 @@ def render_epub(anthology: Anthology, style: Style) -> EpubRendition:
             docs.append(document("epub/part.xhtml.j2", f"{part.slug}.xhtml", part.title,
                                  anthology.language, "part", in_part=part_file,
                                  number=part_number(number), part=part))
-        docs += [document("epub/piece.xhtml.j2", epub_file_name(piece), piece.title,
+        docs += [document("epub/piece.xhtml.j2", epub_file_name(piece.slug), piece.title,
                           piece.language, "piece", in_part=part_file, nav_title=bookmark(piece),
                           piece=piece, epub_type="chapter", role="doc-chapter")
                  for piece in pieces]
-    docs += [document("epub/back.xhtml.j2", f"{section.id}.xhtml", section.title,
-                      anthology.language, "back", section=section)
-             for section in back_sections(anthology)]
-    stylesheet = style.stylesheet_text("css/epub.css")
-    return EpubRendition(tuple(docs), stylesheet)
+    return docs
+
+
+def _toc(documents: list[EpubDocument]) -> tuple[TocEntry, ...]:
+    """The contents: the foreword, each part with its pieces nested, the back matter."""
+    entries: list[TocEntry] = []
+    children: dict[str, list[TocEntry]] = {}
+    for doc in documents:
+        entry = TocEntry(doc.nav_title or doc.title, doc.file_name, doc.language)
+        if doc.kind == "part":
+            children[doc.file_name] = []
+            entries.append(entry)
+        else:
+            children.get(doc.part or "", entries).append(entry)
+    return tuple(TocEntry(e.title, e.href, e.language, tuple(children.get(e.href, ())))
+                 for e in entries)
+
+
+def _landmarks(front: list[EpubDocument], body: list[EpubDocument],
+               back: list[EpubDocument]) -> tuple[Landmark, ...]:
+    """Where a reading system jumps for 'cover', 'start', 'contents'..."""
+    first_body = next(d for d in body if d.kind != "foreword")
+    found = [Landmark(_LANDMARK_TYPES[d.kind], d.file_name, d.title if d.kind != "titlepage"
+                      else "Title page") for d in front if d.kind in _LANDMARK_TYPES]
+    found.append(Landmark("toc", f"{NAV_FILE}#toc", "Contents"))
+    found.append(Landmark("bodymatter", first_body.file_name, "Start of content"))
+    if back:
+        found.append(Landmark("backmatter", back[0].file_name, "Back matter"))
+    return tuple(found)
+
+
+_LANDMARK_TYPES = {"cover": "cover", "titlepage": "titlepage", "copyright": "copyright-page"}
+NAV_FILE = "nav.xhtml"
 
 
 @dataclass(frozen=True)
@@ -257,8 +384,11 @@ def _typefaces(style: Style) -> str:
 
 def _family(font: Path) -> str:
     """The family name recorded in a font file (name ID 1)."""
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # WeasyPrint brings it
+    from fontTools.ttLib import TTFont
 
-    with TTFont(font, lazy=True) as face:
-        names = face["name"]  # the typographic family (16) groups weights: "Inter Display"
-        return str(names.getDebugName(16) or names.getDebugName(1) or "")
+    try:
+        with TTFont(font, lazy=True) as face:
+            names = face["name"]  # the typographic family (16) groups weights: "Inter Display"
+            return str(names.getDebugName(16) or names.getDebugName(1) or "")
+    except Exception:  # a damaged font is reported where it is embedded; here it is unnamed
+        return ""

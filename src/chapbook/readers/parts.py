@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..diagnostics import Diagnostic
 from ..yamlsource import KeyPath, YamlDocument
@@ -16,6 +16,7 @@ class ReadSettings:
     default_language: str = "en"
     rating_scale: int = 5
     max_bytes: int = 2_000_000
+    raw_html: Literal["escape", "sanitise"] = "escape"  # press.raw_html
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,65 @@
+"""EPUB fonts: the style's fonts, cut down to the characters the book uses.
+
+A full Charis SIL family and Nanum Myeongjo weigh 7 MB; subset to one book's characters
+(plus printable ASCII, so a reader's own additions still have glyphs) they weigh a few
+dozen KB. Layout features (small capitals, ligatures, kerning) are kept. Subsetting with
+fixed options and no timestamps gives the same bytes on every build.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from .diagnostics import silenced
+
+FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
+              ".woff2": "font/woff2"}
+_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""")
+_BASELINE = {chr(c) for c in range(0x20, 0x7F)} | set("\u00a0\u2018\u2019\u201c\u201d"
+                                                      "\u2013\u2014\u2026\u00b7")
+
+
+def font_references(stylesheet: str) -> list[str]:
+    """Font files a stylesheet loads, as written (`../fonts/X.ttf`), in order, once each."""
+    found = (m.group(1).strip() for m in _URL.finditer(stylesheet))
+    return list(dict.fromkeys(u for u in found if Path(u).suffix.lower() in FONT_TYPES))
+
+
+def characters_of(texts: Iterable[str]) -> set[str]:
+    """Every character in the given texts, plus the baseline every book may need."""
+    found = set(_BASELINE)
+    for text in texts:
+        found.update(text)
+    return found
+
+
+def subset_font(path: Path, characters: set[str]) -> bytes:
+    """The font at `path` with only the glyphs for `characters` (and what they need)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.layout_features = ["*"]  # small caps, ligatures, kerning: the style uses them
+    options.name_IDs = ["*"]  # keep copyright and licence names
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.hinting = False  # reading systems rasterise at many sizes; hints cost bytes
+    options.glyph_names = False
+    # Graphite and FontForge tables: no reading system uses them, fontTools cannot subset them
+    options.drop_tables += ["Silf", "Silt", "Sill", "Glat", "Gloc", "Feat", "FFTM"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes={ord(c) for c in characters})
+    with silenced("fontTools"), TTFont(path, recalcTimestamp=False) as font:
+        subsetter.subset(font)
+        out = io.BytesIO()
+        font.save(out)
+    return out.getvalue()
+
+
+def is_licence(path: Path) -> bool:
+    """Font licences travel with the fonts: OFL.txt, OFL-Charis.txt, LICENSE..."""
+    stem = path.name.upper()
+    return path.suffix.lower() == ".txt" and stem.startswith(("OFL", "LICENSE", "LICENCE"))
