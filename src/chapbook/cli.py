@@ -81,7 +81,8 @@ def build(
     if bad_profile:
         raise typer.BadParameter(f"unknown profile {bad_profile[0]!r}; use print or screen",
                                  param_hint="--profile")
-    options = BuildOptions(formats=formats, only=tuple(slugs or ()), out_dir=out,
+    options = BuildOptions(formats=formats, only=tuple(slugs or ()),
+                           out_dir=out.resolve() if out else None,
                            include_drafts=drafts, strict=strict, style=style,
                            profiles=tuple(profile or ()), jobs=jobs,
                            pdf_mode=_pdf_mode(single_pass, chunked), validate=validate)
