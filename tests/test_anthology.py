@@ -206,6 +206,28 @@ def test_collection_checks_are_located(tmp_path: Path) -> None:
     assert found[("missing-bio", "chapbook.toml")].severity is Severity.WARNING
 
 
+def test_name_variant_check_finds_the_same_pairs_as_comparing_every_pair() -> None:
+    """The variant check compares only names sharing a surname, given name or spelling
+    edge; on a pool of random names plus known variants it must accept exactly the pairs
+    an exhaustive comparison accepts."""
+    from itertools import combinations
+
+    from chapbook.checks import _candidate_pairs, looks_like_same_person
+
+    rng = random.Random(7)
+
+    def word() -> str:
+        return rng.choice("BCDFGKLMNPRST") + "".join(rng.choices("aeioulnrst", k=rng.randint(2, 7)))
+
+    names = {f"{word()} {word()}" for _ in range(300)}
+    names |= {"Lucia Ferrer", "Lucía Ferrer", "Lucia Ferer", "J. Seo", "Jae Seo", "Jae Won Seo",
+              "Anne-Marie Roy", "Anne Marie Roy", "Marta Kowalska", "Marta Kowalskaa"}
+    every = {pair for pair in combinations(sorted(names), 2) if looks_like_same_person(*pair)}
+    blocked = {pair for pair in _candidate_pairs(names) if looks_like_same_person(*pair)}
+    assert blocked == every
+    assert ("Lucia Ferer", "Lucia Ferrer") in every
+
+
 def test_back_matter_page_numbers_and_links(built_sample: Path) -> None:
     pdf = built_sample / "build" / "comfort-watches.pdf"
     labels = page_labels(pdf)
