@@ -65,6 +65,12 @@ def plan(root: Path, options: BuildOptions) -> Plan:
                               project.location_of("manuscripts"),
                               "create it and put .md or .txt manuscripts in it"))
         return Plan(project, diagnostics=tuple(problems))
+    if not manuscripts_dir.resolve().is_relative_to(root.resolve()):
+        problems.append(error("outside-project", f"the manuscripts folder "
+                              f"'{project.config.manuscripts}' is outside the project",
+                              project.location_of("manuscripts"),
+                              "keep the manuscripts inside the project folder"))
+        return Plan(project, diagnostics=tuple(problems))
     press = project.config.press
     settings = ReadSettings(root=root, default_language=press.language,
                             rating_scale=press.rating_scale, raw_html=press.raw_html)

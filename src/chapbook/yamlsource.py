@@ -16,6 +16,12 @@ from .diagnostics import Diagnostic, Location, error, warning
 
 KeyPath = tuple[str | int, ...]
 
+# Front matter is a few dozen keys. These bounds stop a "billion laughs" of nested aliases
+# (a few lines that expand to billions of values) and nesting deep enough to exhaust the
+# stack, before anything walks or validates the values.
+MAX_YAML_NODES = 10_000  # values, counting each alias as often as it is used
+MAX_YAML_DEPTH = 50
+
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader without implicit timestamps: dates are validated later, with a location."""
@@ -78,6 +84,9 @@ def load_mapping(yaml_text: str, where: Location) -> tuple[YamlDocument | None, 
     offset = (where.line or 1) - 1
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
+    except RecursionError:
+        return None, [error("yaml-too-deep", "front matter is nested too deeply to read",
+                            where, f"front matter may nest at most {MAX_YAML_DEPTH} levels")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark and mark and mark.index >= len(yaml_text.rstrip()):
@@ -95,6 +104,9 @@ def load_mapping(yaml_text: str, where: Location) -> tuple[YamlDocument | None, 
     if not isinstance(node, yaml.MappingNode):
         return None, [error("yaml-not-mapping", "front matter must be 'key: value' lines",
                             where.at_line(node.start_mark.line + 1 + offset))]
+    too_big = _oversized(node, offset, where)
+    if too_big:
+        return None, [too_big]
     key_lines: dict[KeyPath, int] = {}
     problems: list[Diagnostic] = []
     _record_lines(node, (), offset, where, key_lines, problems)
@@ -103,6 +115,31 @@ def load_mapping(yaml_text: str, where: Location) -> tuple[YamlDocument | None, 
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         return None, [error("yaml-value", f"cannot read front matter value: {exc}", where)]
     return YamlDocument(data, key_lines), problems
+
+
+def _oversized(root: yaml.Node, offset: int, where: Location) -> Diagnostic | None:
+    """Walk the node graph as the loader's users will see it (aliases expanded), stopping
+    at the first bound crossed: the walk itself costs at most MAX_YAML_NODES steps."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    visited = 0
+    while stack:
+        node, depth = stack.pop()
+        visited += 1
+        here = where.at_line(node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+        if depth > MAX_YAML_DEPTH:
+            return error("yaml-too-deep", f"front matter is nested more than {MAX_YAML_DEPTH} "
+                         "levels deep here", here, "flatten the value: front matter needs "
+                         "only a few levels")
+        if visited > MAX_YAML_NODES:
+            return error("yaml-too-large", f"front matter holds more than {MAX_YAML_NODES:,} "
+                         "values (counting each alias every time it is used)", here,
+                         "remove the repeated aliases ('*name'): front matter needs only a "
+                         "few dozen values")
+        if isinstance(node, yaml.MappingNode):
+            stack += [(child, depth + 1) for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(child, depth + 1) for child in node.value]
+    return None
 
 
 def _record_lines(node: yaml.Node, path: KeyPath, offset: int, where: Location,

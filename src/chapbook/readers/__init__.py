@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,11 +86,31 @@ def read_manuscript(path: Path, settings: ReadSettings) -> ReadResult:
             return ReadResult(None, tuple(problems))
         document = loaded
     parts = extract(front.body, front.body_first_line, where)
+    unbroken = _unbroken_run(parts, where)
+    if unbroken:
+        return ReadResult(None, (*problems, unbroken))
     document = with_format_metadata(document, parts)
     digest = hashlib.sha256(raw).hexdigest()
     manuscript, meta_problems = manuscript_from_parts(path, where, document, parts, digest,
                                                       settings)
     return ReadResult(manuscript, (*problems, *parts.diagnostics, *meta_problems))
+
+
+# Line breaking a run of characters with no space in it costs time that grows with the
+# square of its length (100,000 characters: a minute of layout); no word, and hardly any
+# web address, comes near this.
+MAX_UNBROKEN_CHARS = 2_000
+_UNBROKEN = re.compile(rf"\S{{{MAX_UNBROKEN_CHARS + 1},}}")
+
+
+def _unbroken_run(parts: TextParts, where: Location) -> Diagnostic | None:
+    found = _UNBROKEN.search(parts.body_markdown)
+    if found is None:
+        return None
+    line = parts.body_first_line + parts.body_markdown.count("\n", 0, found.start())
+    return error("unbroken-text", f"{len(found.group()):,} characters without a space; the "
+                 f"limit is {MAX_UNBROKEN_CHARS:,}", where.at_line(line),
+                 "break the text with spaces, or shorten the address it holds")
 
 
 def _decode(raw: bytes, where: Location,
@@ -127,7 +148,45 @@ def _located(problem: Diagnostic, where: Location) -> Diagnostic:
 
 
 def read_pool(directory: Path, settings: ReadSettings) -> list[ReadResult]:
-    """Read every supported file in `directory` (not recursive), in name order."""
-    files = sorted(p for p in directory.iterdir()
-                   if p.is_file() and p.suffix.lower() in READERS and not p.name.startswith("."))
-    return [read_manuscript(path, settings) for path in files]
+    """Read every supported file in `directory` (not recursive), in name order.
+
+    Only regular files inside the project are opened: a link to a file elsewhere is refused,
+    and a pipe or device is never read (reading a pipe would wait for ever). A file over the
+    size limit is refused before it is read."""
+    entries = sorted(p for p in directory.iterdir()
+                     if p.suffix.lower() in READERS and not p.name.startswith(".")
+                     and not p.is_dir())
+    results: list[ReadResult] = []
+    for path in entries:
+        refusal = _refusal(path, settings)
+        results.append(ReadResult(None, (refusal,)) if refusal
+                       else read_manuscript(path, settings))
+    return results
+
+
+def _refusal(path: Path, settings: ReadSettings) -> Diagnostic | None:
+    """Why `path` must not be read, if it must not."""
+    where = Location(relative_path(path, settings.root))
+    try:
+        real = path.resolve(strict=True)
+        status = real.stat()
+    except (OSError, RuntimeError) as exc:  # a broken or looping link
+        return error("unreadable", f"cannot read file: {getattr(exc, 'strerror', None) or exc}",
+                     where, "remove the broken link, or point it at a manuscript")
+    outside = _outside(path, where, settings)
+    if outside:
+        return outside
+    if not stat.S_ISREG(status.st_mode):
+        return error("not-a-file", "not a regular file (a pipe, device or socket): not read",
+                     where, "move it out of the manuscripts folder")
+    if status.st_size > settings.max_bytes:
+        return error("file-too-large", f"file is {status.st_size:,} bytes; the limit is "
+                     f"{settings.max_bytes:,}", where, "split it into several pieces")
+    return None
+
+
+def _outside(path: Path, where: Location, settings: ReadSettings) -> Diagnostic | None:
+    if path.resolve().is_relative_to(settings.root.resolve()):
+        return None
+    return error("outside-project", "links to a file outside the project: not read", where,
+                 "copy the file into the project instead of linking to it")

@@ -1,0 +1,125 @@
+"""Hostile manuscripts: bounded in time and memory, contained in the project, never a traceback.
+
+Each case runs the real command line in a subprocess whose address space is capped, so a
+limit that stopped working would show as a crash or a kill, not as a slow pass.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import GOOD_REVIEW, Run, write_project
+
+MEMORY_CAP = 1536 * 1024 * 1024  # bytes of address space for the build
+
+
+def _capped() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def run_capped(*args: str, cwd: Path) -> Run:
+    done = subprocess.run([sys.executable, "-m", "chapbook", *args], cwd=cwd,
+                          env={**os.environ, "COLUMNS": "200"}, capture_output=True, text=True,
+                          timeout=120, preexec_fn=_capped)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def _front_matter(extra: str) -> str:
+    head, body = GOOD_REVIEW.split("---\n", 2)[1:]
+    return f"---\n{head}{extra}---\n{body}"
+
+
+def _alias_bomb() -> str:
+    lines = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for level in range(1, 10):  # 9**10 values once expanded
+        refs = ", ".join([f"*l{level - 1}"] * 9)
+        lines.append(f"l{level}: &l{level} [{refs}]")
+    return "\n".join(lines) + "\nextra: *l9\n"
+
+
+def assert_refused(run: Run, code: str, where: str) -> None:
+    assert run.code == 1, run.stderr
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr
+    assert f"{where}" in run.stderr and f"[{code}]" in run.stderr, run.stderr
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly_and_located(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"bomb.md": _front_matter(_alias_bomb())})
+    run = run_capped("build", "--format", "epub", cwd=root)
+    assert_refused(run, "yaml-too-large", "manuscripts/bomb.md:")
+    assert "nothing was written" in run.stderr
+    assert not (root / "build" / "everything.epub").exists()
+
+
+@pytest.mark.parametrize("depth", [60, 100_000])
+def test_deeply_nested_front_matter_is_refused(tmp_path: Path, depth: int) -> None:
+    nested = "deep: " + "[" * depth + "]" * depth + "\n"
+    root = write_project(tmp_path / "p", {"deep.md": _front_matter(nested)})
+    assert_refused(run_capped("check", cwd=root), "yaml-too-deep", "manuscripts/deep.md:")
+
+
+def test_a_long_run_without_spaces_is_refused_at_its_line(tmp_path: Path) -> None:
+    # escaped as text, 20,000 <div>s are a 100,000-character word: a minute of line breaking
+    root = write_project(tmp_path / "p", {"div.md": GOOD_REVIEW + "\n" + "<div>" * 20_000})
+    assert_refused(run_capped("build", cwd=root), "unbroken-text", "manuscripts/div.md:11")
+
+
+def test_deeply_nested_markdown_and_html_build(tmp_path: Path) -> None:
+    body = ("> " * 20_000 + "quoted\n\n" + "<div>\n" * 20_000 + "\n\n" + "- " * 5_000
+            + "item\n")
+    root = write_project(tmp_path / "p", {"deep.md": GOOD_REVIEW + "\n" + body})
+    run = run_capped("build", cwd=root)
+    assert run.code == 0, run.stderr
+    assert (root / "build" / "everything.epub").stat().st_size > 0
+    assert (root / "build" / "everything.pdf").stat().st_size > 0
+
+
+def test_a_huge_manuscript_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW})
+    with open(root / "manuscripts" / "huge.md", "wb") as huge:
+        huge.truncate(4 * MEMORY_CAP)  # sparse: reading it would blow the memory cap
+    run = run_capped("check", cwd=root)
+    assert_refused(run, "file-too-large", "manuscripts/huge.md")
+
+
+def test_a_pipe_among_the_manuscripts_is_not_read(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW})
+    os.mkfifo(root / "manuscripts" / "pipe.md")  # opening it would wait for a writer
+    run = run_capped("check", cwd=root)
+    assert_refused(run, "not-a-file", "manuscripts/pipe.md")
+
+
+def test_links_out_of_the_project_are_not_followed(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text(GOOD_REVIEW.replace("It is good", "SECRET"), encoding="utf-8")
+    root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW})
+    (root / "manuscripts" / "leak.md").symlink_to(secret)
+    run = run_capped("check", cwd=root)
+    assert_refused(run, "outside-project", "manuscripts/leak.md")
+
+
+def test_links_inside_the_project_are_read(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW})
+    (root / "drafts").mkdir()
+    (root / "drafts" / "other.md").write_text(GOOD_REVIEW.replace("Good Film", "Other Film"),
+                                              encoding="utf-8")
+    (root / "manuscripts" / "other.md").symlink_to(root / "drafts" / "other.md")
+    run = run_capped("check", cwd=root)
+    assert run.code == 0, run.stderr
+    assert "ok: 2 manuscripts" in run.stderr
+
+
+def test_a_manuscripts_folder_outside_the_project_is_refused(tmp_path: Path) -> None:
+    elsewhere = write_project(tmp_path / "elsewhere", {"good.md": GOOD_REVIEW})
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "chapbook.toml").write_text((elsewhere / "chapbook.toml").read_text())
+    (root / "manuscripts").symlink_to(elsewhere / "manuscripts")
+    run = run_capped("check", cwd=root)
+    assert_refused(run, "outside-project", "chapbook.toml")
