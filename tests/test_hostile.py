@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import GOOD_REVIEW, Run, write_project
+from .conftest import GOOD_REVIEW, MINIMAL_CONFIG, Run, write_project
 
 MEMORY_CAP = 1536 * 1024 * 1024  # bytes of address space for the build
 
@@ -123,3 +123,18 @@ def test_a_manuscripts_folder_outside_the_project_is_refused(tmp_path: Path) -> 
     (root / "manuscripts").symlink_to(elsewhere / "manuscripts")
     run = run_capped("check", cwd=root)
     assert_refused(run, "outside-project", "chapbook.toml")
+
+
+def test_slugs_that_windows_reserves_never_name_files(tmp_path: Path) -> None:
+    config = (MINIMAL_CONFIG.replace('slug = "everything"', 'slug = "nul"'))
+    root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW}, config)
+    assert_refused(run_capped("check", cwd=root), "config-invalid", "chapbook.toml:")
+    root = write_project(tmp_path / "q", {"con.md": GOOD_REVIEW,
+                                          "aux.md": _front_matter("slug: aux\n")})
+    run = run_capped("list", "--json", cwd=root)
+    assert run.code == 1 and "'aux' is a device name on Windows" in run.stderr, run.stderr
+    assert "manuscripts/aux.md:" in run.stderr
+    root = write_project(tmp_path / "r", {"con.md": GOOD_REVIEW})
+    run = run_capped("list", "--json", cwd=root)
+    assert run.code == 0, run.stderr
+    assert '"slug": "con-piece"' in run.stdout

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .diagnostics import Diagnostic, Location, error
-from .models import LANGUAGE_PATTERN, SLUG_PATTERN, WORK_KINDS, parse_rating
+from .models import LANGUAGE_PATTERN, SLUG_PATTERN, WORK_KINDS, not_reserved, parse_rating
 from .pagesetup import css_length, trim_size
 
 CONFIG_NAME = "chapbook.toml"
@@ -107,6 +107,7 @@ class PrintSettings(_Schema):
 class AnthologyConfig(_Schema):
     slug: str = Field(pattern=SLUG_PATTERN, max_length=80,
                       description="Output name: build/<slug>.epub and .pdf.")
+    _slug_is_a_file_name = field_validator("slug")(not_reserved)
     title: str = Field(min_length=1)
     subtitle: str | None = None
     editors: list[str] = []

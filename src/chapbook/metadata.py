@@ -15,7 +15,15 @@ from .diagnostics import Diagnostic, Location, error, info, warning
 from .fragment import Finding, Fragment
 from .images import resolve_image
 from .markup import render_body, smarten
-from .models import ROLE_CODES, Contributor, Manuscript, Metadata, Rating, parse_rating
+from .models import (
+    RESERVED_NAMES,
+    ROLE_CODES,
+    Contributor,
+    Manuscript,
+    Metadata,
+    Rating,
+    parse_rating,
+)
 from .scripts import direction_of
 from .yamlsource import YamlDocument
 
@@ -163,4 +171,5 @@ def _plain(text: str) -> str:
 def slugify(text: str) -> str:
     """ASCII slug for file names and ids: 'Tidewater Hours!' -> 'tidewater-hours'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
+    return f"{slug}-piece" if slug in RESERVED_NAMES else slug

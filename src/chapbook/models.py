@@ -17,6 +17,16 @@ from .images import ImageAsset
 WORK_KINDS = ("film", "series", "book", "album", "game", "play", "podcast", "other")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
+# Device names Windows reserves whatever the extension: build/con.epub cannot be created there.
+RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
+                            *(f"lpt{n}" for n in range(10))})
+
+
+def not_reserved(slug: str | None) -> str | None:
+    """A pydantic check for slugs that become file names."""
+    if slug is not None and slug in RESERVED_NAMES:
+        raise ValueError(f"'{slug}' is a device name on Windows and cannot name a file")
+    return slug
 
 # MARC relator codes for the roles a manuscript may name (EPUB uses them as-is).
 ROLE_CODES = {
@@ -142,6 +152,8 @@ class Metadata(BaseModel):
     source: Source | None = None
     status: Literal["ready", "draft"] = "ready"
     slug: str | None = Field(default=None, pattern=SLUG_PATTERN, max_length=120)
+
+    _slug_is_a_file_name = field_validator("slug")(not_reserved)
 
     @field_validator("tags")
     @classmethod
