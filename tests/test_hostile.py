@@ -138,3 +138,47 @@ def test_slugs_that_windows_reserves_never_name_files(tmp_path: Path) -> None:
     run = run_capped("list", "--json", cwd=root)
     assert run.code == 0, run.stderr
     assert '"slug": "con-piece"' in run.stdout
+
+
+def test_a_build_never_reaches_the_network(tmp_path: Path) -> None:
+    """A manuscript, its raw HTML and the project's own style all point at a live local
+    server; the EPUB and the PDF build, and the server sees no request at all."""
+    import http.server
+    import threading
+
+    requests: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        body = (f"\n![poster]({url}/poster.png)\n\n<img src=\"{url}/raw.png\" alt=\"raw\">\n\n"
+                f"<p style=\"background: url({url}/bg.png)\">styled</p>\n")
+        config = MINIMAL_CONFIG.replace('name = "Test Press"',
+                                        'name = "Test Press"\nraw_html = "sanitise"')
+        config = config.replace('editors = ["Ed Itor"]', 'editors = ["Ed Itor"]\nstyle = "own"')
+        root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW + body}, config)
+        copied = run_capped("styles", "copy", "classic", "own", cwd=root)
+        assert copied.code == 0, copied.stderr
+        for sheet in ("print.css", "epub.css"):
+            css = root / "styles" / "own" / "css" / sheet
+            css.write_text(f'@import url("{url}/import.css");\n'
+                           f'@font-face {{ font-family: Far; src: url("{url}/far.woff2"); }}\n'
+                           f"body {{ background-image: url({url}/page.png) }}\n"
+                           + css.read_text(encoding="utf-8"), encoding="utf-8")
+        run = run_capped("build", "--single-pass", cwd=root)
+    finally:
+        server.shutdown()
+    assert requests == []
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr
+    assert "[image-refused]" in run.stderr, run.stderr
+    assert "[resource-refused]" in run.stderr, run.stderr  # the PDF stage was reached
