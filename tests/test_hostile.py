@@ -182,3 +182,19 @@ def test_a_build_never_reaches_the_network(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr and "internal error" not in run.stderr
     assert "[image-refused]" in run.stderr, run.stderr
     assert "[resource-refused]" in run.stderr, run.stderr  # the PDF stage was reached
+
+
+def test_control_characters_from_manuscripts_reach_the_terminal_escaped(tmp_path: Path) -> None:
+    hostile = "\x1b[2J\x1b[31mOwned\u202e"
+    review = GOOD_REVIEW.replace("title: \"'Good Film' review: it is good\"",
+                                 'title: "\\e[2J\\e[31mOwned\\u202e"').replace(
+        "date: 2024-01-02", "date: 2024-13-45")
+    root = write_project(tmp_path / "p", {f"bad{hostile}.md": review})
+    run = run_capped("check", cwd=root)
+    assert run.code == 1
+    assert "\x1b" not in run.stderr and "\u202e" not in run.stderr
+    assert "bad\\x1b[2J\\x1b[31mOwned\\u202e.md" in run.stderr, run.stderr
+    listed = run_capped("list", cwd=write_project(tmp_path / "q", {
+        "good.md": review.replace("2024-13-45", "2024-01-02")}))
+    assert listed.code == 0, listed.stderr
+    assert "\x1b" not in listed.stdout and "Owned" in listed.stdout

@@ -12,6 +12,7 @@ Exit codes (documented in the README):
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -165,7 +166,16 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder for the new proj
 
 
 def _stderr(text: str) -> None:
-    typer.echo(text, err=True)
+    typer.echo(printable(text), err=True)
+
+
+# Control characters and bidirectional overrides quoted from a manuscript (a title, a file
+# name) could move the cursor, recolour or rewrite the terminal: they are shown escaped.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda found: repr(found.group())[1:-1], text)
 
 
 def _report(diagnostics: tuple[Diagnostic, ...], strict: bool, verbose: bool) -> int:
@@ -283,19 +293,22 @@ def _piece_json(piece: Any) -> dict[str, Any]:
 
 def _print_tree(the_plan: Plan) -> None:
     from rich.console import Console
-    from rich.markup import escape
+    from rich.markup import escape as escape_markup
     from rich.tree import Tree
+
+    def _safe(text: str) -> str:
+        return str(escape_markup(printable(text)))
 
     console = Console(highlight=False)
     for book in the_plan.anthologies:
-        tree = Tree(f"[bold]{escape(book.title)}[/bold] ({book.slug}, {len(book.pieces)} pieces)")
+        tree = Tree(f"[bold]{_safe(book.title)}[/bold] ({book.slug}, {len(book.pieces)} pieces)")
         if book.foreword:
-            tree.add(f"[italic]{escape(book.foreword.title)}[/italic] — "
-                     f"{escape(book.foreword.byline)}")
+            tree.add(f"[italic]{_safe(book.foreword.title)}[/italic] — "
+                     f"{_safe(book.foreword.byline)}")
         for part, pieces in book.sections:
-            branch = tree.add(f"[bold]{escape(part.title)}[/bold]") if part else tree
+            branch = tree.add(f"[bold]{_safe(part.title)}[/bold]") if part else tree
             for piece in pieces:
-                branch.add(f"{escape(piece.title)} — {escape(piece.byline or 'anonymous')} "
+                branch.add(f"{_safe(piece.title)} — {_safe(piece.byline or 'anonymous')} "
                            f"[dim]({piece.slug})[/dim]")
         console.print(tree)
 
