@@ -198,3 +198,20 @@ def test_control_characters_from_manuscripts_reach_the_terminal_escaped(tmp_path
         "good.md": review.replace("2024-13-45", "2024-01-02")}))
     assert listed.code == 0, listed.stderr
     assert "\x1b" not in listed.stdout and "Owned" in listed.stdout
+
+
+def test_too_many_pieces_for_the_trims_contents_is_reported(tmp_path: Path) -> None:
+    from chapbook.build import plan
+    from chapbook.collect import contents_pages
+    from chapbook.options import BuildOptions
+
+    reviews = {f"r{n:03}.md": GOOD_REVIEW.replace("Good Film", f"Film {n}") for n in range(90)}
+    tiny = MINIMAL_CONFIG + '\n[anthology.print]\ntrim = "60x80mm"\n'
+    found = plan(write_project(tmp_path / "tiny", reviews, tiny), BuildOptions())
+    assert contents_pages(found.anthologies[0]) > 40
+    long = [d for d in found.diagnostics if d.code == "long-contents"]
+    assert len(long) == 1 and str(long[0].location) == "chapbook.toml:4", found.diagnostics
+    assert "90 pieces: on a 60x80mm page its contents would run to about" in long[0].message
+    roomy = plan(write_project(tmp_path / "a4", reviews, MINIMAL_CONFIG.replace(
+        "[[anthology]]", "[[anthology]]\nprint = { trim = \"a4\" }")), BuildOptions())
+    assert not [d for d in roomy.diagnostics if d.code == "long-contents"]

@@ -16,6 +16,7 @@ from .diagnostics import Diagnostic, Location, error, info, warning
 from .images import ImageAsset, ImageRefusal, resolve_image
 from .markup import render_body
 from .models import Manuscript
+from .pagesetup import css_length, trim_size
 from .selection import group_pieces, matches, sort_pieces
 
 COVER_TYPES = ("image/jpeg", "image/png")
@@ -42,6 +43,7 @@ def collect(project: Project, pool: Sequence[Manuscript],
         problems.extend(collector.problems)
         if anthology:
             books.append(anthology)
+            problems.extend(long_contents(anthology, project, index))
     problems.extend(d for book in books for d in missing_bios(book, project))
     return books, list(dict.fromkeys(problems))  # books share the press: say things once
 
@@ -262,3 +264,35 @@ def missing_bios(anthology: Anthology, project: Project) -> list[Diagnostic]:
                     project.location_of("contributors", entry.name),
                     f'add [contributors."{entry.name}"] with bio = "..." to chapbook.toml')
             for entry in anthology.contributors if not entry.bio]
+
+
+# A contents entry takes about two lines (title, then author) at a 12-point leading, on a
+# page whose top and bottom margins take about two inches: enough to warn in time.
+CONTENTS_ENTRY_POINTS = 30.0
+CONTENTS_MARGINS_POINTS = 144.0
+MAX_CONTENTS_PAGES = 40
+
+
+def contents_pages(anthology: Anthology) -> int:
+    """About how many pages the print contents takes on the book's trim."""
+    _, height = css_length_pair(anthology.config.print.trim)
+    per_page = max(1, int((height - CONTENTS_MARGINS_POINTS) // CONTENTS_ENTRY_POINTS))
+    entries = len(anthology.all_pieces) + len(anthology.parts)
+    return -(-entries // per_page)
+
+
+def long_contents(anthology: Anthology, project: Project, index: int) -> list[Diagnostic]:
+    pages = contents_pages(anthology)
+    if pages <= MAX_CONTENTS_PAGES:
+        return []
+    return [warning("long-contents", f"anthology '{anthology.slug}' has "
+                    f"{len(anthology.all_pieces):,} pieces: on a {anthology.config.print.trim} "
+                    f"page its contents would run to about {pages} pages "
+                    f"(more than {MAX_CONTENTS_PAGES})", project.location_of("anthology", index),
+                    "split it into volumes or parts, narrow its selection, or choose a "
+                    "larger trim")]
+
+
+def css_length_pair(trim: str) -> tuple[float, float]:
+    width, height = trim_size(trim)
+    return css_length(width), css_length(height)
