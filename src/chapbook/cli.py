@@ -7,12 +7,14 @@ Exit codes (documented in the README):
   3  an output could not be written
   70 an internal error (a bug in chapbook: please report it)
   130 interrupted (Ctrl-C)
+  143 terminated (SIGTERM)
 """
 
 from __future__ import annotations
 
 import json
 import re
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,8 +28,10 @@ from .cli_styles import styles_app
 if TYPE_CHECKING:
     from .build import BuildReport, Plan
     from .diagnostics import Diagnostic
+    from .options import BuildOptions
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 70
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 
 app = typer.Typer(
     help="Publish themed anthologies of reviews as EPUB 3 and print-ready PDF.",
@@ -70,8 +74,8 @@ def build(
     verbose: VerboseOption = False,
 ) -> None:
     """Build the EPUB and PDF of each anthology into build/."""
-    from . import uptodate
     from .options import FORMATS, BuildOptions
+    from .output import output_lock
 
     formats = tuple(fmt or FORMATS)
     unknown = [f for f in formats if f not in FORMATS]
@@ -88,17 +92,31 @@ def build(
                            profiles=tuple(profile or ()), jobs=jobs,
                            pdf_mode=_pdf_mode(single_pass, chunked), validate=validate)
     root = project.resolve()
+    out_dir = options.output_dir(root)
+    try:
+        with output_lock(out_dir, lambda: _stderr(
+                "waiting for another build of this project to finish")):
+            raise typer.Exit(_locked_build(root, options, strict, verbose))
+    except OSError as exc:  # the output folder itself cannot be created or locked
+        _stderr(f"error: cannot write to {out_dir}: {exc.strerror or exc} [write-failed]")
+        _stderr("  hint: check that the output folder is writable and not full")
+        raise typer.Exit(EXIT_WRITE) from None
+
+
+def _locked_build(root: Path, options: BuildOptions, strict: bool, verbose: bool) -> int:
+    from . import uptodate
+
     previous = uptodate.unchanged(options.output_dir(root), uptodate.fingerprint(root, options))
     if previous is not None:  # nothing changed: answer before loading the pipeline
         outputs, diagnostics = previous
         code = _report(tuple(diagnostics), strict, verbose)
         _list_outputs("up to date:", outputs, root)
-        raise typer.Exit(code)
+        return code
     from .build import build as run_build
 
     with _progress() as step:
         report = run_build(root, options, step)
-    raise typer.Exit(_finish_build(report, root, strict, verbose))
+    return _finish_build(report, root, strict, verbose)
 
 
 def _pdf_mode(single_pass: bool, chunked: bool) -> str:
@@ -313,13 +331,33 @@ def _print_tree(the_plan: Plan) -> None:
         console.print(tree)
 
 
+class _Stopped(BaseException):
+    """Ctrl-C or SIGTERM, raised where the program is so that `finally` blocks remove
+    temporary files and stop the PDF workers on the way out."""
+
+    def __init__(self, code: int, word: str) -> None:
+        super().__init__(word)
+        self.code, self.word = code, word
+
+
+def _stop(signum: int, frame: object) -> None:
+    if signum == signal.SIGTERM:
+        raise _Stopped(EXIT_TERMINATED, "terminated")
+    raise _Stopped(EXIT_INTERRUPTED, "interrupted")
+
+
 def main() -> None:
     """Entry point: the one error boundary. No traceback for anything a user can cause."""
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     try:
         app()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # arrived before the handler was installed
         _stderr("interrupted")
         sys.exit(EXIT_INTERRUPTED)
+    except _Stopped as stopped:
+        _stderr(stopped.word)
+        sys.exit(stopped.code)
     except Exception as exc:  # a bug in chapbook, not in the user's project
         _stderr(f"internal error: {type(exc).__name__}: {exc}")
         _stderr("this is a bug in chapbook; please report it with the command you ran")

@@ -17,8 +17,10 @@ after an edit to one review only its chunk (and documents whose numbers moved) r
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+import signal
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from importlib.metadata import version
@@ -98,7 +100,7 @@ class ChunkedPdf:
     def write(self, target: Path) -> ChunkedResult:
         chunks = plan_chunks(self.anthology, PIECES_PER_CHUNK)
         self._total = len(chunks) * 2 + 4
-        with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+        with worker_pool(self.jobs) as pool:
             body = self._render_all(pool, [self._body_job(runs) for runs in chunks])
             placed = place_chunks(chunks, body)
             numbers = page_numbers(placed)
@@ -340,3 +342,27 @@ def _versions() -> str:
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes that stop with the build: on Ctrl-C, SIGTERM or an error the queued
+    chunks are cancelled and the running ones killed, instead of rendering the rest of the
+    book before exiting (what the executor's own `with` would do)."""
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_signals_to_the_parent)
+    try:
+        yield pool
+    except BaseException:
+        workers = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        raise
+    pool.shutdown(wait=True)
+
+
+def _leave_signals_to_the_parent() -> None:
+    """Ctrl-C reaches the whole process group: the parent decides and stops the workers,
+    which then die quietly on SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
