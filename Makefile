@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: book test lint typecheck unit clean visual-refresh
+.PHONY: book test lint typecheck unit clean visual-refresh fuzz
 
 book: $(VENV)/.installed
 	$(BIN)/chapbook build
@@ -13,6 +13,10 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# A long random fuzzing campaign (thousands of cases; make test runs a small fixed budget).
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -x tests/test_fuzz.py
 
 # After an intended change to a style: re-render the reference pages in tests/visual/,
 # then look at them (git diff shows which changed) before committing.
