@@ -354,9 +354,11 @@ def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
         yield pool
     except BaseException:
         workers = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
         for worker in workers:
             worker.terminate()
+        # Joined, not abandoned: the executor's thread would otherwise write to a closed
+        # pipe as the interpreter exits, and print a traceback after "interrupted".
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
 
