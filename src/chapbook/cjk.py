@@ -59,6 +59,8 @@ def _pair_cjk_quotes(state: StateCore) -> None:
         return  # marks with spaces in them (French) belong to spaced languages
     for block in state.tokens:
         texts = [token for token in block.children or [] if token.type == "text"]
+        if not any('"' in token.content for token in texts):
+            continue  # smartquotes paired them all: the common case, kept cheap
         chars = [list(token.content) for token in texts]
         quotes = [(t, i) for t, text in enumerate(chars) for i, c in enumerate(text) if c == '"']
         for start, end in zip(quotes[::2], quotes[1::2], strict=False):

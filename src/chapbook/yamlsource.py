@@ -2,7 +2,9 @@
 
 PyYAML's safe loader is used with two changes: timestamps stay strings (so an impossible
 date becomes a located validation error instead of a crash inside the loader), and the
-node tree is walked to record the line of every key path.
+node tree is walked to record the line of every key path. It parses with libyaml (C) where
+PyYAML has it, as its wheels do: ten times faster than the pure-Python parser, which matters
+with thousands of manuscripts.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ MAX_YAML_NODES = 10_000  # values, counting each alias as often as it is used
 MAX_YAML_DEPTH = 50
 
 
-class _Loader(yaml.SafeLoader):
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
     """SafeLoader without implicit timestamps: dates are validated later, with a location."""
 
 
@@ -85,9 +90,10 @@ def load_mapping(yaml_text: str, where: Location) -> tuple[YamlDocument | None, 
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except RecursionError:
-        return None, [error("yaml-too-deep", "front matter is nested too deeply to read",
-                            where, f"front matter may nest at most {MAX_YAML_DEPTH} levels")]
+        return None, [_too_deep(where)]
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's own bound (1,000 levels)
+            return None, [_too_deep(where)]
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark and mark and mark.index >= len(yaml_text.rstrip()):
             mark = exc.context_mark  # "unclosed [ at end of input": point at the opening
@@ -115,6 +121,11 @@ def load_mapping(yaml_text: str, where: Location) -> tuple[YamlDocument | None, 
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         return None, [error("yaml-value", f"cannot read front matter value: {exc}", where)]
     return YamlDocument(data, key_lines), problems
+
+
+def _too_deep(where: Location) -> Diagnostic:
+    return error("yaml-too-deep", "front matter is nested too deeply to read", where,
+                 f"front matter may nest at most {MAX_YAML_DEPTH} levels")
 
 
 def _oversized(root: yaml.Node, offset: int, where: Location) -> Diagnostic | None:
