@@ -52,9 +52,11 @@ def _group_gone(pgid: int) -> bool:
     return False
 
 
-def _edit(root: Path) -> None:
-    piece = root / "manuscripts" / "r0.md"
-    piece.write_text(piece.read_text(encoding="utf-8") + "\nAn added line.\n", encoding="utf-8")
+def _edit(root: Path, pieces: int = 1) -> None:
+    for number in range(pieces):
+        piece = root / "manuscripts" / f"r{number}.md"
+        piece.write_text(piece.read_text(encoding="utf-8") + "\nAn added line.\n",
+                         encoding="utf-8")
 
 
 @pytest.mark.parametrize(("signum", "code", "said"), [(signal.SIGTERM, 143, "terminated"),
@@ -64,7 +66,7 @@ def test_a_signal_mid_render_exits_cleanly_and_keeps_the_old_book(
     root = _project(tmp_path / "p")
     assert run_chapbook("build", "--chunked", "-f", "pdf", cwd=root).code == 0
     old = _outputs(root)
-    _edit(root)
+    _edit(root, PIECES)  # every chunk renders again: the signal lands mid-render
     build = _start(root, "--chunked", "-f", "pdf", "--jobs", "2")
     pieces = root / "build" / ".cache" / "pdf"
     before = len(list(pieces.rglob("*")))

@@ -16,7 +16,7 @@ from typing import Any
 
 from .diagnostics import from_record, to_record
 from .hashing import file_digest
-from .pdf import ChunkResult
+from .pdfchunk import ChunkResult
 
 SCHEMA = 1  # of the JSON records
 

@@ -2,8 +2,8 @@
 
 WeasyPrint lays out the print HTML; resources come only through `ProjectFetcher`, which
 serves files inside the project and the style folders and refuses everything else.
-WeasyPrint's log messages (CSS errors, missing resources) become diagnostics. After
-layout, pypdf adds page labels so viewers show the printed folios (iii, 12).
+WeasyPrint's log messages (CSS errors, missing resources) become diagnostics. As it
+writes the file, page labels are added so viewers show the printed folios (iii, 12).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from .anthology import Anthology
 from .diagnostics import Diagnostic, Location, error, info, warning
 from .output import atomic_target
+from .pdfchunk import PX_TO_PT, ChunkJob, ChunkResult, book_images
 from .render import PrintRendition, body_start_id
 
 
@@ -58,12 +59,6 @@ class ProjectFetcher(URLFetcher):  # type: ignore[misc]
     def _refuse(self, url: str, reason: str) -> URLFetcherResponse:
         self.refused.append(f"{url} ({reason})")
         raise ValueError(f"refused {url}: {reason}")
-
-
-def book_images(anthology: Anthology, base: Path) -> dict[Path, Path]:
-    """Where print finds each image its bodies name (see `ProjectFetcher`)."""
-    return {base / image.name: image.path
-            for piece in anthology.all_pieces for image in piece.images}
 
 
 @dataclass(frozen=True)
@@ -199,40 +194,6 @@ def _refusals(fetcher: ProjectFetcher) -> list[Diagnostic]:
 
 
 # ---- one chunk of a book, rendered in a worker process -----------------------------------
-
-# Margin boxes of the body chunks stay empty: running heads and folios depend on where a
-# chunk lands in the book, so they are drawn separately and laid over the pages.
-NO_FURNITURE_CSS = "@page { " + " ".join(
-    f"@{box} {{ content: none !important; }}" for box in (
-        "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
-        "bottom-left-corner", "bottom-left", "bottom-center", "bottom-right",
-        "bottom-right-corner", "left-top", "left-middle", "left-bottom", "right-top",
-        "right-middle", "right-bottom")) + " }\n"
-
-PX_TO_PT = 0.75
-
-
-@dataclass(frozen=True)
-class ChunkJob:
-    html: str
-    font_css: str  # the style's @font-face rules
-    stylesheets: tuple[Path, ...]
-    extra_css: str  # page setup and what the chunk needs on top of the style
-    allowed_roots: tuple[Path, ...]
-    base: Path
-    target: Path  # where the chunk's PDF goes
-    images: tuple[tuple[Path, Path], ...] = ()  # see ProjectFetcher
-
-
-@dataclass(frozen=True)
-class ChunkResult:
-    pages: int
-    blank: tuple[bool, ...]  # per page: a blank page WeasyPrint added for a recto opening
-    anchors: dict[str, tuple[int, float, float]]  # element id -> page index, x, y (points)
-    links: tuple[tuple[int, str, tuple[float, float, float, float]], ...]  # to other chunks
-    diagnostics: tuple[Diagnostic, ...]
-    refused: bool
-
 
 # A worker renders many chunks with the same style: its fonts and parsed style sheets are
 # kept for the life of the worker process (a pool lives for one book).

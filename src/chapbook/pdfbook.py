@@ -18,10 +18,11 @@ after an edit to one review only its chunk (and documents whose numbers moved) r
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
@@ -34,7 +35,7 @@ from .cache import ChunkCache
 from .diagnostics import Diagnostic
 from .hashing import digest
 from .pagesetup import PageSetup
-from .pdf import NO_FURNITURE_CSS, ChunkJob, ChunkResult, book_images, render_chunk
+from .pdfchunk import NO_FURNITURE_CSS, ChunkJob, ChunkResult, book_images
 from .render import (
     BodyRun,
     PrintSelection,
@@ -100,7 +101,7 @@ class ChunkedPdf:
     def write(self, target: Path) -> ChunkedResult:
         chunks = plan_chunks(self.anthology, PIECES_PER_CHUNK)
         self._total = len(chunks) * 2 + 4
-        with worker_pool(self.jobs) as pool:
+        with _LazyPool(self.jobs) as pool:
             body = self._render_all(pool, [self._body_job(runs) for runs in chunks])
             placed = place_chunks(chunks, body)
             numbers = page_numbers(placed)
@@ -179,7 +180,7 @@ class ChunkedPdf:
         return key, ChunkJob(html, self.style.font_css, self.sheets, css, self.roots,
                              self.base, self.cache.temporary_path(key), self.images)
 
-    def _render_all(self, pool: ProcessPoolExecutor,
+    def _render_all(self, pool: _LazyPool,
                     keyed: Sequence[_Keyed]) -> list[tuple[Path, ChunkResult]]:
         """Each job's (pdf, result), from the cache or rendered in the worker pool."""
         keys = [key for key, _ in keyed]
@@ -190,7 +191,7 @@ class ChunkedPdf:
             if cached is not None:
                 found[index] = cached
                 self._advance()
-        pending = {index: pool.submit(render_chunk, job)
+        pending = {index: pool.submit(job)
                    for index, job in enumerate(jobs) if index not in found}
         for index, future in pending.items():
             result = future.result()
@@ -335,6 +336,7 @@ def _check_furniture(chunk: _Placed, furniture: ChunkResult) -> None:
         raise ChunkingError("running heads do not line up with the pages of a chunk")
 
 
+@functools.cache
 def _versions() -> str:
     return f"chapbook {version('chapbook')} weasyprint {version('weasyprint')}"
 
@@ -342,6 +344,33 @@ def _versions() -> str:
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
+
+
+class _LazyPool:
+    """Worker processes started only when a chunk is not in the cache: a rebuild with
+    nothing to render neither forks nor loads WeasyPrint."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self._stack = contextlib.ExitStack()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, job: ChunkJob) -> Future[ChunkResult]:
+        if self._pool is None:
+            self._pool = self._stack.enter_context(worker_pool(self.jobs))
+        return self._pool.submit(_render_chunk, job)
+
+    def __enter__(self) -> _LazyPool:
+        return self
+
+    def __exit__(self, *exc: object) -> bool | None:
+        return self._stack.__exit__(*exc)  # type: ignore[arg-type]
+
+
+def _render_chunk(job: ChunkJob) -> ChunkResult:
+    from .pdf import render_chunk  # WeasyPrint loads in the workers, once each
+
+    return render_chunk(job)
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ print and on screen; edition-specific markup lives only in `epub/` and `print/` 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -384,6 +385,13 @@ def _typefaces(style: Style) -> str:
 
 def _family(font: Path) -> str:
     """The family name recorded in a font file (name ID 1)."""
+    status = font.stat() if font.is_file() else None
+    return _family_of(font, status.st_mtime_ns if status else 0, status.st_size if status else 0)
+
+
+@functools.lru_cache(maxsize=256)
+def _family_of(font: Path, mtime_ns: int, size: int) -> str:
+    """Cached by file, date and size: a chunked book asks once per chunk."""
     from fontTools.ttLib import TTFont
 
     try:
