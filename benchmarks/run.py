@@ -1,20 +1,24 @@
 """Time chapbook's EPUB and PDF builds on synthetic corpora, next to pandoc and plain WeasyPrint.
 
     .venv/bin/python benchmarks/run.py [--sizes 100 500 2000] [--work DIR]
-                                       [--skip-pandoc] [--skip-single]
+                                       [--skip-pandoc] [--skip-single] [--skip-warm]
 
 For each size N: generate N reviews (generate.py), then run, each as its own process,
-`chapbook build --format epub`, `chapbook build --format pdf`, pandoc on the same Markdown
-files, and one plain WeasyPrint pass over chapbook's print HTML (weasyprint_pass.py).
+`chapbook build --format epub`, `chapbook build --format pdf`, three warm rebuilds in the
+same output folders (nothing changed; one word of one review edited, PDF and EPUB), pandoc
+on the same Markdown files, and one plain WeasyPrint pass over chapbook's print HTML
+(weasyprint_pass.py).
 Prints a table and writes WORK/results.json (rewritten after every size).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import importlib.metadata
 import importlib.util
+import itertools
 import json
 import os
 import platform
@@ -23,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -35,6 +40,9 @@ HERE = Path(__file__).resolve().parent
 PANDOC_HINT = ("pandoc is not installed: install it with `apt-get install -y pandoc` "
                "(Debian/Ubuntu; `brew install pandoc` on macOS), or pass --skip-pandoc")
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 130)
+FENCE = "\n---\n"  # the line that closes a manuscript's front matter
+EDITED = " the "  # the words an edit replaces: the first " the " of the body
+EDITS = itertools.count(1)  # numbers the edits of this run: every edited text is new
 
 
 @dataclass(frozen=True)
@@ -132,15 +140,86 @@ def row_for(n: int, tool: str, run: Measurement, output: Path, note: str = "",
 def chapbook(n: int, project: Path, fmt: str) -> Row:
     # A fresh, empty --out folder: whatever chapbook keeps there between builds (a record of
     # the last build, cached chunks) would otherwise turn a repeated run into a warm one.
-    out = project / "out" / f"chapbook-{fmt}"
-    shutil.rmtree(out, ignore_errors=True)
-    target = out / f"bench.{fmt}"
+    shutil.rmtree(chapbook_out(project, fmt), ignore_errors=True)
+    run = build(project, fmt, f"chapbook-{fmt}")
+    return row_for(n, f"chapbook {fmt}", run, chapbook_target(project, fmt), warnings_note(run))
+
+
+def chapbook_out(project: Path, fmt: str) -> Path:
+    return project / "out" / f"chapbook-{fmt}"
+
+
+def chapbook_target(project: Path, fmt: str) -> Path:
+    return chapbook_out(project, fmt) / f"bench.{fmt}"
+
+
+def build(project: Path, fmt: str, name: str) -> Measurement:
     command = [sys.executable, "-m", "chapbook", "build", "--format", fmt,
-               "--project", str(project), "--out", str(out)]
-    run = measure(command, project, project / "logs", f"chapbook-{fmt}")
+               "--project", str(project), "--out", str(chapbook_out(project, fmt))]
+    return measure(command, project, project / "logs", name)
+
+
+def warnings_note(run: Measurement) -> str:
     warnings = count_lines(run.stderr, "warning:")
-    return row_for(n, f"chapbook {fmt}", run, target,
-                   f"{warnings} warning(s)" if warnings else "")
+    return f"{warnings} warning(s)" if warnings else ""
+
+
+# ---- warm rebuilds: the cold build's --out folder, with its record and cache ------------------
+
+
+def chapbook_unchanged(n: int, project: Path, fmt: str) -> Row:
+    run = build(project, fmt, f"chapbook-{fmt}-unchanged")
+    # The point of the row is the "up to date" answer: say so when chapbook built instead.
+    answer = "up to date" if count_lines(run.stderr, "up to date:") else "built again"
+    note = "; ".join(filter(None, [answer, warnings_note(run)]))
+    return row_for(n, f"chapbook {fmt}, nothing changed", run, chapbook_target(project, fmt),
+                   note)
+
+
+def chapbook_edited(n: int, project: Path, fmt: str, cold: Row) -> Row:
+    with one_word_edited(project, f"a{next(EDITS)}"):
+        run = build(project, fmt, f"chapbook-{fmt}-edited")
+    note = "; ".join(filter(None, [share_of(run, cold), warnings_note(run)]))
+    return row_for(n, f"chapbook {fmt}, one review edited", run,
+                   chapbook_target(project, fmt), note)
+
+
+def share_of(run: Measurement, cold: Row) -> str:
+    """The warm build's wall time as a share of the cold build of the same format."""
+    if run.exit_code != 0 or cold.exit_code != 0 or cold.wall_s <= 0:
+        return ""
+    return f"{100 * run.wall_s / cold.wall_s:.1f} % of cold"
+
+
+@contextlib.contextmanager
+def one_word_edited(project: Path, word: str) -> Iterator[Path]:
+    """Replace one word in the body of the middle review; put the file back afterwards.
+
+    The body, not the front matter, so that one chunk's text changes and the book's order,
+    contents and metadata do not. The file's bytes are restored, so the later rows (pandoc,
+    weasyprint pass) read the corpus generate.py wrote.
+    """
+    path, text, at = edit_point(project)
+    original = path.read_bytes()
+    try:
+        path.write_bytes(f"{text[:at]} {word} {text[at + len(EDITED):]}".encode())
+        yield path
+    finally:
+        path.write_bytes(original)
+
+
+def edit_point(project: Path) -> tuple[Path, str, int]:
+    """The manuscript at index N//2 of the sorted file names, its text and the offset of the
+    first " the " of its body (or the next manuscript with one: a French review has none)."""
+    manuscripts = sorted((project / "manuscripts").glob("*.md"))
+    middle = len(manuscripts) // 2
+    for path in manuscripts[middle:] + manuscripts[:middle]:
+        text = path.read_text(encoding="utf-8")
+        body = text.find(FENCE, 3)  # from 3: the opening "---" is not the closing fence
+        at = text.find(EDITED, body + len(FENCE)) if body >= 0 else -1
+        if at >= 0:
+            return path, text, at
+    raise SystemExit(f'no manuscript in {project / "manuscripts"} has "{EDITED}" in its body')
 
 
 def pandoc(n: int, project: Path) -> Row:
@@ -176,19 +255,26 @@ def bench_size(n: int, work: Path, options: argparse.Namespace) -> list[Row]:
     generate(n, project)
     console.print(f"[bold]N={n}[/bold]: corpus in {project} "
                   f"({time.perf_counter() - started:.1f} s to generate)")
-    steps = [lambda: chapbook(n, project, "epub"), lambda: chapbook(n, project, "pdf")]
+    cold_epub = report(chapbook(n, project, "epub"))
+    cold_pdf = report(chapbook(n, project, "pdf"))
+    rows = [cold_epub, cold_pdf]
+    if not options.skip_warm:  # right after the cold PDF, in the --out folders it just filled
+        rows.append(report(chapbook_unchanged(n, project, "pdf")))
+        rows.append(report(chapbook_edited(n, project, "pdf", cold_pdf)))
+        rows.append(report(chapbook_edited(n, project, "epub", cold_epub)))
     if options.pandoc:
-        steps.append(lambda: pandoc(n, project))
+        rows.append(report(pandoc(n, project)))
     if not options.skip_single:
-        steps.append(lambda: single_pass(n, project))
-    rows = []
-    for step in steps:
-        row = step()
-        pages = f"{row.pages:>6} pages" if row.pages else ""
-        console.print(f"  {row.tool:<16} {row.wall_s:8.2f} s wall {row.cpu_s:8.2f} s cpu "
-                      f"{row.peak_mib:7.1f} MiB {pages:<12} (load {row.load:.1f})  {row.note}")
-        rows.append(row)
+        rows.append(report(single_pass(n, project)))
     return rows
+
+
+def report(row: Row) -> Row:
+    """Print a row as soon as it is measured: a large run takes a while."""
+    pages = f"{row.pages:>6} pages" if row.pages else ""
+    console.print(f"  {row.tool:<32} {row.wall_s:8.2f} s wall {row.cpu_s:8.2f} s cpu "
+                  f"{row.peak_mib:7.1f} MiB {pages:<12} (load {row.load:.1f})  {row.note}")
+    return row
 
 
 def machine() -> dict[str, object]:
@@ -242,6 +328,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-pandoc", action="store_true", help="do not run pandoc")
     parser.add_argument("--skip-single", action="store_true",
                         help="do not run the plain WeasyPrint pass")
+    parser.add_argument("--skip-warm", action="store_true",
+                        help="do not run the warm rebuilds (nothing changed, one review edited)")
     options = parser.parse_args(argv)
     options.pandoc = not options.skip_pandoc and shutil.which("pandoc") is not None
     if not options.skip_pandoc and not options.pandoc:

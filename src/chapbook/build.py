@@ -16,7 +16,7 @@ from .options import BuildOptions
 from .output import atomic_target
 from .pagesetup import PageSetup, page_setup
 from .preflight import preflight
-from .readers import ReadSettings, read_pool
+from .readers import ReadCache, ReadSettings, read_pool
 from .render import malformed_documents, render_epub, render_print
 from .styles import Style, load_style
 
@@ -53,8 +53,9 @@ class BuildReport:
         return self.plan.diagnostics + self.diagnostics
 
 
-def plan(root: Path, options: BuildOptions) -> Plan:
-    """Read the config and the pool, then collect the anthologies. Writes nothing."""
+def plan(root: Path, options: BuildOptions, read_cache: ReadCache | None = None) -> Plan:
+    """Read the config and the pool, then collect the anthologies. Writes nothing but
+    `read_cache` entries, when a build passes one."""
     project, problems = load_project(root)
     if project is None:
         return Plan(None, diagnostics=tuple(problems))
@@ -74,7 +75,7 @@ def plan(root: Path, options: BuildOptions) -> Plan:
     press = project.config.press
     settings = ReadSettings(root=root, default_language=press.language,
                             rating_scale=press.rating_scale, raw_html=press.raw_html)
-    results = read_pool(manuscripts_dir, settings)
+    results = read_pool(manuscripts_dir, settings, read_cache)
     pool = tuple(r.manuscript for r in results if r.manuscript is not None)
     problems += [d for r in results for d in r.diagnostics]
     books, found = collect(project, pool, CollectOptions(options.include_drafts, options.only))
@@ -90,17 +91,19 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     previous = uptodate.unchanged(out_dir, key)
     if previous is not None:
         return BuildReport(Plan(None), tuple(previous[0]), tuple(previous[1]), up_to_date=True)
-    report = _build(root, options, out_dir, progress)
+    reads = ReadCache(out_dir / ".cache" / "read")
+    report = _build(root, options, out_dir, progress, reads)
     if report.outputs and not has_errors(report.all_diagnostics, options.strict):
         uptodate.remember(out_dir, key, report.outputs, report.all_diagnostics)
+        reads.save()
     else:
         uptodate.forget(out_dir)
     return report
 
 
-def _build(root: Path, options: BuildOptions, out_dir: Path,
-           progress: Progress | None) -> BuildReport:
-    the_plan = plan(root, options)
+def _build(root: Path, options: BuildOptions, out_dir: Path, progress: Progress | None,
+           reads: ReadCache) -> BuildReport:
+    the_plan = plan(root, options, reads)
     if the_plan.project is None or has_errors(the_plan.diagnostics, options.strict):
         return BuildReport(the_plan)
     outputs: list[Path] = []

@@ -102,7 +102,7 @@ class ChunkedPdf:
         chunks = plan_chunks(self.anthology, PIECES_PER_CHUNK)
         self._total = len(chunks) * 2 + 4
         with _LazyPool(self.jobs) as pool:
-            body = self._render_all(pool, [self._body_job(runs) for runs in chunks])
+            body = self._render_all(pool, (self._body_job(runs) for runs in chunks))
             placed = place_chunks(chunks, body)
             numbers = page_numbers(placed)
             # The front matter's own layout does not depend on the numbers it prints (they
@@ -181,26 +181,30 @@ class ChunkedPdf:
                              self.base, self.cache.temporary_path(key), self.images)
 
     def _render_all(self, pool: _LazyPool,
-                    keyed: Sequence[_Keyed]) -> list[tuple[Path, ChunkResult]]:
-        """Each job's (pdf, result), from the cache or rendered in the worker pool."""
-        keys = [key for key, _ in keyed]
-        jobs = [job for _, job in keyed]
+                    keyed: Iterable[_Keyed]) -> list[tuple[Path, ChunkResult]]:
+        """Each job's (pdf, result), from the cache or rendered in the worker pool.
+
+        `keyed` is consumed lazily: the first chunk missing from the cache goes to a worker
+        (which starts and loads WeasyPrint) while the HTML of the next ones is made."""
+        keys: list[str] = []
         found: dict[int, ChunkResult] = {}
-        for index, key in enumerate(keys):
+        pending: dict[int, tuple[ChunkJob, Future[ChunkResult]]] = {}
+        for index, (key, job) in enumerate(keyed):
+            keys.append(key)
             cached = self.cache.get(key)
             if cached is not None:
                 found[index] = cached
                 self._advance()
-        pending = {index: pool.submit(job)
-                   for index, job in enumerate(jobs) if index not in found}
-        for index, future in pending.items():
+            else:
+                pending[index] = job, pool.submit(job)
+        for index, (job, future) in pending.items():
             result = future.result()
             if not result.refused:
-                self.cache.put(keys[index], jobs[index].target, result)
+                self.cache.put(keys[index], job.target, result)
             self.rendered += 1
             found[index] = result
             self._advance()
-        return [(self.cache.pdf_path(keys[i]), found[i]) for i in range(len(jobs))]
+        return [(self.cache.pdf_path(key), found[i]) for i, key in enumerate(keys)]
 
     def _advance(self) -> None:
         self._done += 1

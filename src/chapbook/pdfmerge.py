@@ -104,13 +104,14 @@ def _metadata(book: Pdf, front: Pdf, language: str) -> None:
 
 
 def _destinations(book: Pdf, links: BookLinks) -> None:
+    pages = [page.obj for page in book.pages]  # indexing book.pages each time is slow
     names = NameTree.new(book)
     for name, (page, x, y) in sorted(links.destinations.items()):
-        names[name] = Array([book.pages[page].obj, Name.XYZ, x, y, 0])
+        names[name] = Array([pages[page], Name.XYZ, x, y, 0])
     book.Root.Names = Dictionary(Dests=names.obj)
     for page, target, rect in links.links:
         if target in links.destinations:
-            _add_link(book, page, target, rect)
+            _add_link(book, pages[page], target, rect)
     with book.open_outline() as outline:
         parents: dict[int, OutlineItem] = {}
         for entry in links.outline:
@@ -123,15 +124,14 @@ def _destinations(book: Pdf, links: BookLinks) -> None:
             parents[entry.level] = item
 
 
-def _add_link(book: Pdf, page: int, target: str, rect: Rect) -> None:
+def _add_link(book: Pdf, page: pikepdf.Dictionary, target: str, rect: Rect) -> None:
     """A link to a named destination, as WeasyPrint writes its own internal links."""
     annotation = book.make_indirect(Dictionary(
         Type=Name.Annot, Subtype=Name.Link, Rect=Array(rect), Border=Array([0, 0, 0]),
         Dest=String(target)))
-    obj = book.pages[page].obj
-    if Name.Annots not in obj:
-        obj.Annots = Array()
-    obj.Annots.append(annotation)
+    if Name.Annots not in page:
+        page.Annots = Array()
+    page.Annots.append(annotation)
 
 
 def _page_labels(book: Pdf, first_body_page: int) -> None:

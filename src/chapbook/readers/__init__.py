@@ -19,9 +19,10 @@ from ..metadata import manuscript_from_parts
 from ..models import Manuscript
 from ..yamlsource import YamlDocument, load_mapping, split_front_matter
 from . import docx, html, markdown, text
+from .cache import ReadCache
 from .parts import ReadSettings, TextParts, with_format_metadata
 
-__all__ = ["READERS", "ReadResult", "ReadSettings", "TextParts", "read_manuscript",
+__all__ = ["READERS", "ReadCache", "ReadResult", "ReadSettings", "TextParts", "read_manuscript",
            "read_pool", "supported_suffixes"]
 
 FormatReader = Callable[[str, int, Location], TextParts]
@@ -56,7 +57,8 @@ class ReadResult:
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
-def read_manuscript(path: Path, settings: ReadSettings) -> ReadResult:
+def read_manuscript(path: Path, settings: ReadSettings,
+                    cache: ReadCache | None = None) -> ReadResult:
     """Read one file. Never raises for bad content: problems come back as diagnostics."""
     where = Location(relative_path(path, settings.root))
     extract = READERS.get(path.suffix.lower())
@@ -69,6 +71,19 @@ def read_manuscript(path: Path, settings: ReadSettings) -> ReadResult:
     except OSError as exc:
         return ReadResult(None, (error("unreadable", f"cannot read file: {exc.strerror}",
                                        where),))
+    key = cache.key(where.path, raw, settings) if cache else None
+    if cache and key:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    result = _read_bytes(path, raw, where, extract, settings)
+    if cache and key:
+        cache.put(key, result)
+    return result
+
+
+def _read_bytes(path: Path, raw: bytes, where: Location, extract: FormatReader,
+                settings: ReadSettings) -> ReadResult:
     convert = CONVERTERS.get(path.suffix.lower())
     decoded, problems = (convert(raw, where, settings.max_bytes) if convert
                          else _decode(raw, where, settings))
@@ -147,8 +162,10 @@ def _located(problem: Diagnostic, where: Location) -> Diagnostic:
                       problem.hint)
 
 
-def read_pool(directory: Path, settings: ReadSettings) -> list[ReadResult]:
-    """Read every supported file in `directory` (not recursive), in name order.
+def read_pool(directory: Path, settings: ReadSettings,
+              cache: ReadCache | None = None) -> list[ReadResult]:
+    """Read every supported file in `directory` (not recursive), in name order, taking
+    unchanged files from `cache` when one is given.
 
     Only regular files inside the project are opened: a link to a file elsewhere is refused,
     and a pipe or device is never read (reading a pipe would wait for ever). A file over the
@@ -160,7 +177,7 @@ def read_pool(directory: Path, settings: ReadSettings) -> list[ReadResult]:
     for path in entries:
         refusal = _refusal(path, settings)
         results.append(ReadResult(None, (refusal,)) if refusal
-                       else read_manuscript(path, settings))
+                       else read_manuscript(path, settings, cache))
     return results
 
 

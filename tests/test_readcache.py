@@ -1,0 +1,99 @@
+"""The read cache (build/.cache/read): unchanged manuscripts are not read again, and no
+entry is ever used in place of a file that changed, moved, or depends on an image."""
+
+from __future__ import annotations
+
+import pickle
+import zipfile
+from pathlib import Path
+
+from .conftest import GOOD_REVIEW, run_chapbook, write_project
+
+ENTRIES = Path("build") / ".cache" / "read"
+
+
+def _project(root: Path) -> Path:
+    reviews = {f"r{n}.md": GOOD_REVIEW.replace("Good Film", f"Film {n}") for n in range(3)}
+    return write_project(root, reviews)
+
+
+def _epub_text(root: Path) -> str:
+    with zipfile.ZipFile(root / "build" / "everything.epub") as epub:
+        return " ".join(epub.read(name).decode("utf-8") for name in epub.namelist()
+                        if name.endswith(".xhtml"))
+
+
+def _build(root: Path) -> None:
+    result = run_chapbook("build", "-f", "epub", cwd=root)
+    assert result.code == 0, result.stderr
+
+
+def _entries(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in (root / ENTRIES).glob("*.pickle")}
+
+
+def test_an_edit_is_read_again_and_the_rest_comes_from_the_cache(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    _build(root)
+    first = _entries(root)
+    assert len(first) == 3
+    review = root / "manuscripts" / "r1.md"
+    review.write_text(review.read_text(encoding="utf-8").replace(
+        "A paragraph", "A reconsidered paragraph"), encoding="utf-8")
+    _build(root)
+    after = _entries(root)
+    assert len(after) == 3 and len(set(after) & set(first)) == 2  # r1's entry replaced
+    assert all(after[name] == first[name] for name in set(after) & set(first))
+    assert "reconsidered" in _epub_text(root)
+
+
+def test_renamed_and_removed_files_leave_no_entries_behind(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    _build(root)
+    (root / "manuscripts" / "r2.md").unlink()
+    (root / "manuscripts" / "r0.md").rename(root / "manuscripts" / "renamed.md")
+    _build(root)
+    entries = _entries(root)
+    assert len(entries) == 2  # r1 and renamed.md: the path is part of what was read
+    assert "renamed" in _epub_text(root)
+
+
+def test_a_damaged_or_foreign_entry_is_read_again_not_used(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    _build(root)
+    before = _epub_text(root)
+    names = sorted(_entries(root))
+    folder = root / ENTRIES
+    (folder / names[0]).write_bytes(b"\x80\x05truncated")
+    (folder / names[1]).write_bytes(pickle.dumps(("another key", "not a reading")))
+    (root / "manuscripts" / "r0.md").touch()  # a build, with the same content
+    _build(root)
+    assert _epub_text(root) == before
+    for name in names[:2]:  # rewritten as proper entries
+        key, result = pickle.loads((folder / name).read_bytes())
+        assert key == name.removesuffix(".pickle") and result.manuscript is not None
+
+
+def test_a_manuscript_with_an_image_is_always_read(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    (root / "images").mkdir()
+    (root / "images" / "still.png").write_bytes(b"not yet a picture")
+    pictured = root / "manuscripts" / "r0.md"
+    pictured.write_text(pictured.read_text(encoding="utf-8")
+                        + "\n![A still](../images/still.png)\n", encoding="utf-8")
+    first = run_chapbook("build", "-f", "epub", cwd=root)
+    assert first.code == 0 and "still.png" in first.stderr  # refused: not an image
+    assert len(_entries(root)) == 2  # its reading depends on the image file too
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), "teal").save(root / "images" / "still.png")
+    (root / "manuscripts" / "r1.md").touch()
+    second = run_chapbook("build", "-f", "epub", cwd=root)
+    assert second.code == 0 and "still.png" not in second.stderr, second.stderr
+    assert "<img" in _epub_text(root)
+
+
+def test_check_reads_without_writing_a_cache(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    assert run_chapbook("check", cwd=root).code == 0
+    assert not (root / "build").exists()
