@@ -151,3 +151,23 @@ def test_sample_pool_reads_cleanly() -> None:
     assert any("\uac00" <= ch <= "\ud7a3" for p in reviews for ch in p.body_html)  # Hangul
     assert any("footnote" in p.body_html for p in reviews)
     assert sum(p.path.suffix == ".txt" for p in reviews) >= 2
+
+
+def test_a_large_pool_is_read_in_parallel_with_the_same_results(tmp_path: Path) -> None:
+    from chapbook.readers import PARALLEL_FROM, ReadSettings, read_manuscript, read_pool
+
+    folder = tmp_path / "manuscripts"
+    folder.mkdir()
+    count = PARALLEL_FROM + 20
+    for n in range(count):
+        text = GOOD_REVIEW.replace("Good Film", f"Film {n}")
+        if n % 50 == 7:
+            text = text.replace("rating: 4/5", "rating: [unclosed")  # located errors too
+        (folder / f"r{n:03}.md").write_text(text, encoding="utf-8")
+    (folder / "empty.md").write_text("", encoding="utf-8")
+    settings = ReadSettings(root=tmp_path)
+    parallel = read_pool(folder, settings)
+    serial = [read_manuscript(path, settings) for path in sorted(folder.glob("*.md"))]
+    assert len(parallel) == count + 1
+    assert parallel == serial
+    assert sum(r.manuscript is None for r in parallel) == 5  # 4 bad ratings, 1 empty file

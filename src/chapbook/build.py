@@ -19,6 +19,7 @@ from .preflight import preflight
 from .readers import ReadCache, ReadSettings, read_pool
 from .render import malformed_documents, render_epub, render_print
 from .styles import Style, load_style
+from .workers import default_jobs
 
 AUTO_CHUNK_THRESHOLD = 16  # pieces; up to this, "auto" renders a PDF in one pass
 
@@ -183,7 +184,7 @@ def _write_pdf(project: Project, book: Anthology, style: Style, profile: str, ta
     place in the book changes its mirrored margins) and for PDF/A and PDF/UA (a merge
     would lose their metadata and structure tree).
     """
-    from .pdfbook import ChunkedPdf, ChunkingError, default_jobs
+    from .pdfbook import ChunkedPdf, ChunkingError
 
     setup = page_setup(book.config.print, profile)
     roots = (project.root, *style.layers)

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
-import signal
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from importlib.metadata import version
@@ -47,6 +45,7 @@ from .render import (
     running_head,
 )
 from .styles import Style
+from .workers import worker_pool
 
 PIECES_PER_CHUNK = 6
 Progress = Callable[[int, int], None]  # (chunks done, chunks in all)
@@ -345,11 +344,6 @@ def _versions() -> str:
     return f"chapbook {version('chapbook')} weasyprint {version('weasyprint')}"
 
 
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
-
-
 class _LazyPool:
     """Worker processes started only when a chunk is not in the cache: a rebuild with
     nothing to render neither forks nor loads WeasyPrint."""
@@ -375,29 +369,3 @@ def _render_chunk(job: ChunkJob) -> ChunkResult:
     from .pdf import render_chunk  # WeasyPrint loads in the workers, once each
 
     return render_chunk(job)
-
-
-@contextlib.contextmanager
-def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
-    """Worker processes that stop with the build: on Ctrl-C, SIGTERM or an error the queued
-    chunks are cancelled and the running ones killed, instead of rendering the rest of the
-    book before exiting (what the executor's own `with` would do)."""
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_signals_to_the_parent)
-    try:
-        yield pool
-    except BaseException:
-        workers = list(getattr(pool, "_processes", {}).values())
-        for worker in workers:
-            worker.terminate()
-        # Joined, not abandoned: the executor's thread would otherwise write to a closed
-        # pipe as the interpreter exits, and print a traceback after "interrupted".
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-
-
-def _leave_signals_to_the_parent() -> None:
-    """Ctrl-C reaches the whole process group: the parent decides and stops the workers,
-    which then die quietly on SIGTERM."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
