@@ -104,24 +104,28 @@ class ChunkedPdf:
             body = self._render_all(pool, (self._body_job(runs) for runs in chunks))
             placed = place_chunks(chunks, body)
             numbers = page_numbers(placed)
-            # The front matter's own layout does not depend on the numbers it prints (they
-            # sit in reserved space), so a first rendering tells where the foreword is.
-            draft = self._front_job(numbers)
-            blank_job = self._job("<html><body></body></html>", NO_FURNITURE_CSS)
-            front_draft, blank, *furniture = self._render_all(
-                pool, [draft, blank_job, *(self._furniture_job(c) for c in placed)])
-            numbers |= front_numbers(self.anthology, front_draft[1])
+            drafts = []
+            if self.anthology.foreword is not None:
+                # The back matter may cite the foreword's roman folio. The front matter's
+                # own layout does not depend on the numbers it prints (they sit in reserved
+                # space), so a first rendering tells where the foreword is.
+                drafts = self._render_all(pool, [self._front_job(numbers)])
+                numbers |= front_numbers(self.anthology, drafts[0][1])
+            # The back matter is the longest job left: it goes first, and the furniture
+            # of every chunk fills the other workers meanwhile.
             back_first = _next_recto(placed)
-            back = self._render_all(pool, [self._selection_job(
-                PrintSelection(False, (), True, numbers),
-                f"@page :first {{ counter-reset: page {back_first} }}")])[0]
+            blank_job = self._job("<html><body></body></html>", NO_FURNITURE_CSS)
+            back, blank, *furniture = self._render_all(pool, [
+                self._selection_job(PrintSelection(False, (), True, numbers),
+                                    f"@page :first {{ counter-reset: page {back_first} }}"),
+                blank_job, *(self._furniture_job(c) for c in placed)])
             numbers |= {name: str(back_first + page) for name, (page, _, _)
                         in back[1].anchors.items()}
             front = self._render_all(pool, [self._front_job(numbers)])[0]
         for chunk, (_, result) in zip(placed, furniture, strict=True):
             _check_furniture(chunk, result)
-        if front_numbers(self.anthology, front[1]) != front_numbers(self.anthology,
-                                                                     front_draft[1]):
+        if drafts and front_numbers(self.anthology, front[1]) != front_numbers(
+                self.anthology, drafts[0][1]):
             raise ChunkingError("the front matter moved when its page numbers were filled in")
         problems = [d for _, r in (*body, back, front, *furniture) for d in r.diagnostics]
         if any(r.refused for _, r in (*body, back, front)):
