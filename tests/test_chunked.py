@@ -137,3 +137,25 @@ def test_an_epub_only_build_never_loads_weasyprint(tmp_path: Path) -> None:
     again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                            check=True)
     assert again.stdout.split() == ["2", "False", "False"]
+
+
+def texts_of(pdf: Path, label: str) -> str:
+    return page_texts(pdf)[page_labels(pdf).index(label)]
+
+
+def test_a_book_with_a_foreword_equals_its_single_pass(tmp_path: Path) -> None:
+    """The foreword's roman folio is drafted first: the back matter cites it."""
+    root = copy_sample(tmp_path / "sample")
+    book = "comfort-watches"
+    for mode, out in (("--single-pass", "single"), ("--chunked", "chunked")):
+        result = run_chapbook("build", book, "--format", "pdf", mode, "--out", out, cwd=root)
+        assert result.code == 0, result.stderr
+        assert "rendered in one pass" not in result.stderr
+    single, chunked = root / "single" / f"{book}.pdf", root / "chunked" / f"{book}.pdf"
+    assert [_text(t) for t in page_texts(chunked)] == [_text(t) for t in page_texts(single)]
+    assert page_labels(chunked) == page_labels(single)
+    labels = page_labels(chunked)
+    cited = [m.group(1) for t in page_texts(chunked)[labels.index("1"):]
+             for m in re.finditer("Editors\u2019 note, ([ivx]+)\\b", t)]
+    assert cited and all(labels.index(number) < labels.index("1") for number in cited)
+    assert texts_of(chunked, cited[0]).lstrip().startswith("Editors")
