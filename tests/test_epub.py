@@ -202,6 +202,30 @@ def test_a_damaged_style_font_is_embedded_whole_with_a_warning(tmp_path: Path) -
     assert epub.read("EPUB/fonts/CharisSIL-Bold.ttf") == b"not a font at all"
 
 
+def test_font_subsets_are_kept_and_a_damaged_one_is_made_again(tmp_path: Path) -> None:
+    reviews = {f"r{n}.md": GOOD_REVIEW.replace("Good Film", f"Film {n}") for n in range(2)}
+    root = write_project(tmp_path / "p", reviews, MINIMAL_CONFIG + 'formats = ["epub"]\n')
+    assert run_chapbook("build", cwd=root).code == 0
+    first = Epub(root / "build" / "everything.epub")
+    kept = sorted((root / "build" / ".cache" / "fonts").glob("*.font"))
+    assert len(kept) >= 4  # one subset per face the EPUB style loads
+    fonts = {name: first.read(name) for name in first.names() if name.endswith(".ttf")}
+    kept[0].write_bytes(kept[0].read_bytes()[:500])  # damaged, as by a full disk
+    touched = root / "manuscripts" / "r0.md"
+    touched.write_text(touched.read_text(encoding="utf-8"), encoding="utf-8")
+    assert run_chapbook("build", cwd=root).code == 0
+    again = Epub(root / "build" / "everything.epub")
+    assert {name: again.read(name) for name in fonts} == fonts  # made again, not used cut
+    assert kept[0].stat().st_size > 500
+    # a character the kept subsets lack: new subsets, which have it
+    touched.write_text(touched.read_text(encoding="utf-8") + "\nA \u0174elsh W.\n",
+                       encoding="utf-8")
+    assert run_chapbook("build", cwd=root).code == 0
+    regular = next(name for name in fonts if name.endswith("Regular.ttf"))
+    cmap = TTFont(io.BytesIO(Epub(root / "build" / "everything.epub").read(regular))).getBestCmap()
+    assert 0x0174 in cmap
+
+
 def test_accessibility_metadata_of_a_book_without_images(built_sample: Path) -> None:
     epub = sample_epub(built_sample, "comfort-watches")
     assert epub.metadata("schema:accessMode") == ["textual"]

@@ -238,6 +238,7 @@ def _write_epub(book: Anthology, style: Style, target: Path) -> tuple[list[Diagn
     broken = malformed_documents(rendition, style)
     if broken:
         return problems + broken, False
-    resources, found = epub_resources(book, style, rendition, cover)
+    resources, found = epub_resources(book, style, rendition, cover,
+                                      target.parent / ".cache" / "fonts")
     write_epub(book, rendition, resources, target)
     return problems + found, True

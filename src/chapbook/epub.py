@@ -48,8 +48,10 @@ def write_epub(anthology: Anthology, rendition: EpubRendition,
     with atomic_target(target) as temporary:
         raw = temporary.with_suffix(".raw")
         try:
+            # ebooklib's zip is re-packed below: compressing it hard would be wasted work
             epub.write_epub(str(raw), book, {"epub3_pages": False, "raise_exceptions": True,
-                                             "mtime": stamp.replace(tzinfo=None)})
+                                             "mtime": stamp.replace(tzinfo=None),
+                                             "compresslevel": 0})
             _reproducible_zip(raw, temporary, stamp, _finishing(anthology, rendition))
         finally:
             raw.unlink(missing_ok=True)

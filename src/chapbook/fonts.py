@@ -8,12 +8,19 @@ fixed options and no timestamps gives the same bytes on every build.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import io
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from importlib.metadata import version
 from pathlib import Path
 
 from .diagnostics import silenced
+from .hashing import digest
+from .workers import default_jobs, worker_pool
 
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
               ".woff2": "font/woff2"}
@@ -34,6 +41,64 @@ def characters_of(texts: Iterable[str]) -> set[str]:
     for text in texts:
         found.update(text)
     return found
+
+
+def subset_fonts(paths: Sequence[Path], characters: set[str],
+                 cache: Path | None = None) -> list[bytes | Exception]:
+    """Each font subset to `characters`, or the exception that stopped it.
+
+    Subsets are kept in `cache` by the font's bytes and the characters, so a rebuild whose
+    text uses no new character reuses them; the others are made in parallel (a family of
+    five faces takes about a second in one process)."""
+    keys = [digest("subset", version("chapbook"), version("fonttools"), path.read_bytes(),
+                   "".join(sorted(characters)))
+            for path in paths]
+    found: dict[int, bytes | Exception] = {
+        index: kept for index, key in enumerate(keys) if (kept := _kept(cache, key))}
+    missing = [index for index in range(len(paths)) if index not in found]
+    jobs = min(default_jobs(), len(missing))
+    if jobs > 1:
+        with worker_pool(jobs) as pool:
+            futures = {index: pool.submit(subset_font, paths[index], characters)
+                       for index in missing}
+            for index, future in futures.items():
+                found[index] = _outcome(future.result)
+    else:
+        for index in missing:
+            found[index] = _outcome(functools.partial(subset_font, paths[index],
+                                                      characters))
+    for index in missing:
+        _keep(cache, keys[index], found[index])
+    return [found[index] for index in range(len(paths))]
+
+
+def _outcome(make: Callable[[], bytes]) -> bytes | Exception:
+    try:
+        return make()
+    except Exception as exc:  # fontTools raises many kinds on a damaged font
+        return exc
+
+
+def _kept(cache: Path | None, key: str) -> bytes | None:
+    """A kept subset, if its file is whole: it starts with the SHA-256 of the rest."""
+    if cache is None:
+        return None
+    try:
+        kept = (cache / f"{key}.font").read_bytes()
+    except OSError:
+        return None
+    data = kept[32:]
+    return data if data and hashlib.sha256(data).digest() == kept[:32] else None
+
+
+def _keep(cache: Path | None, key: str, data: bytes | Exception) -> None:
+    if cache is None or not isinstance(data, bytes):
+        return
+    with contextlib.suppress(OSError):  # a cache that cannot be written costs only time
+        cache.mkdir(parents=True, exist_ok=True)
+        temporary = cache / f".{key}.{os.getpid()}.part"
+        temporary.write_bytes(hashlib.sha256(data).digest() + data)
+        os.replace(temporary, cache / f"{key}.font")
 
 
 def subset_font(path: Path, characters: set[str]) -> bytes:

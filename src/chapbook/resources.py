@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from .anthology import Anthology
 from .cover import CoverImage
 from .diagnostics import Diagnostic, Location, warning
-from .fonts import FONT_TYPES, characters_of, font_references, is_licence, subset_font
+from .fonts import FONT_TYPES, characters_of, font_references, is_licence, subset_fonts
 from .render import EPUB_CSS_HREF, EpubRendition
 from .styles import Style
 
@@ -29,11 +29,13 @@ class EpubResource:
 
 
 def epub_resources(anthology: Anthology, style: Style, rendition: EpubRendition,
-                   cover: CoverImage | None) -> tuple[list[EpubResource], list[Diagnostic]]:
+                   cover: CoverImage | None,
+                   font_cache: Path | None = None) -> tuple[list[EpubResource], list[Diagnostic]]:
+    """`font_cache`: a folder where subset fonts are kept between builds."""
     resources = [EpubResource(cover.name, cover.media_type, cover.data, ("cover-image",))
                  ] if cover else []
     resources += _images(anthology)
-    fonts, problems = _fonts(style, rendition)
+    fonts, problems = _fonts(style, rendition, font_cache)
     return resources + fonts, problems
 
 
@@ -44,22 +46,25 @@ def _images(anthology: Anthology) -> list[EpubResource]:
             for name, asset in sorted(assets.items())]
 
 
-def _fonts(style: Style, rendition: EpubRendition) -> tuple[list[EpubResource], list[Diagnostic]]:
+def _fonts(style: Style, rendition: EpubRendition,
+           cache: Path | None) -> tuple[list[EpubResource], list[Diagnostic]]:
     characters = characters_of([rendition.stylesheet, *(d.xhtml for d in rendition.documents)])
     css_folder = PurePosixPath(EPUB_CSS_HREF).parent
-    found: list[EpubResource] = []
+    sources: list[tuple[str, str, Path]] = []  # (reference, name in the EPUB, file)
     problems: list[Diagnostic] = []
     for reference in font_references(rendition.stylesheet):
         name = _normalise(css_folder / reference)
         try:
-            source = style.find(name)
+            sources.append((reference, name, style.find(name)))
         except FileNotFoundError:
             problems.append(warning("style-css", f"css/epub.css loads '{reference}', which "
                                     f"style '{style.name}' does not have",
                                     Location("css/epub.css"), "add the file to the style's "
                                     "fonts/ folder, or remove the @font-face rule"))
-            continue
-        data, problem = _subset(source, characters, reference)
+    subsets = subset_fonts([source for _, _, source in sources], characters, cache)
+    found: list[EpubResource] = []
+    for (reference, name, source), subset in zip(sources, subsets, strict=True):
+        data, problem = _subset_or_whole(source, subset, reference)
         problems += problem
         found.append(EpubResource(name, FONT_TYPES[source.suffix.lower()], data))
     if found:
@@ -68,16 +73,15 @@ def _fonts(style: Style, rendition: EpubRendition) -> tuple[list[EpubResource], 
     return found, problems
 
 
-def _subset(source: Path, characters: set[str],
-            reference: str) -> tuple[bytes, list[Diagnostic]]:
+def _subset_or_whole(source: Path, subset: bytes | Exception,
+                     reference: str) -> tuple[bytes, list[Diagnostic]]:
     """The subset font; a font fontTools cannot read goes in whole, with a warning."""
-    try:
-        return subset_font(source, characters), []
-    except Exception as exc:  # fontTools raises many kinds on a damaged font
-        return source.read_bytes(), [warning(
-            "font-not-subset", f"font '{reference}' could not be subset ({type(exc).__name__}:"
-            f" {exc}); it is embedded whole", Location(str(source)),
-            "check that the file is a valid TrueType or OpenType font")]
+    if isinstance(subset, bytes):
+        return subset, []
+    return source.read_bytes(), [warning(
+        "font-not-subset", f"font '{reference}' could not be subset ({type(subset).__name__}:"
+        f" {subset}); it is embedded whole", Location(str(source)),
+        "check that the file is a valid TrueType or OpenType font")]
 
 
 def _normalise(path: PurePosixPath) -> str:
