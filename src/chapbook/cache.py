@@ -3,7 +3,8 @@
 An entry is a PDF and a JSON record of what its rendering reported, keyed by a hash of
 everything that went into it (HTML, style sheets, settings, versions). The record holds
 the PDF's own hash: an entry whose file is missing, truncated or altered is discarded and
-rendered again, never used.
+rendered again, never used. Each entry's record is touched when it is used, so that
+`trim` can drop the entries no build has used for longest and keep the cache bounded.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ class ChunkCache:
             data = json.loads(record.read_text(encoding="utf-8"))
             if data.get("schema") != SCHEMA or data.get("sha256") != file_digest(pdf):
                 raise ValueError("stale or altered entry")
-            return _result_from(data["result"])
+            result = _result_from(data["result"])
+            os.utime(record)  # used now: trim keeps recently used entries
+            return result
         except (OSError, ValueError, KeyError, TypeError):
             record.unlink(missing_ok=True)
             pdf.unlink(missing_ok=True)
@@ -53,6 +56,28 @@ class ChunkCache:
         temporary = self.directory / f".{key}.json.part"
         temporary.write_text(json.dumps(record), encoding="utf-8")
         os.replace(temporary, self.directory / f"{key}.json")
+
+
+    def trim(self, keep: set[str], limit: int) -> None:
+        """Remove the least recently used entries, never those in `keep`, until the cache
+        holds at most `limit` bytes; and any PDF left without its record by a crash."""
+        entries: list[tuple[float, str, int]] = []  # last used, key, bytes
+        for pdf in self.directory.glob("*.pdf"):
+            record = self.directory / f"{pdf.stem}.json"
+            try:
+                used = record.stat()
+                entries.append((used.st_mtime, pdf.stem, used.st_size + pdf.stat().st_size))
+            except FileNotFoundError:
+                if pdf.stem not in keep:
+                    pdf.unlink(missing_ok=True)
+        total = sum(size for _, _, size in entries)
+        for _, key, size in sorted(entries):
+            if total <= limit:
+                break
+            if key not in keep:
+                (self.directory / f"{key}.json").unlink(missing_ok=True)
+                self.pdf_path(key).unlink(missing_ok=True)
+                total -= size
 
 
 def _result_to(result: ChunkResult) -> dict[str, Any]:

@@ -48,6 +48,11 @@ from .styles import Style
 from .workers import worker_pool
 
 PIECES_PER_CHUNK = 6
+# The chunk cache is trimmed after each book to this many times what the book uses (and
+# at least CACHE_FLOOR bytes): room for other books and profiles of the project and for
+# undoing recent edits, without growing for ever as a pool is edited for years.
+CACHE_FACTOR = 4
+CACHE_FLOOR = 512 * 1024 * 1024
 Progress = Callable[[int, int], None]  # (chunks done, chunks in all)
 _Keyed = tuple[str, ChunkJob]  # a job and its cache key
 
@@ -131,7 +136,12 @@ class ChunkedPdf:
         if any(r.refused for _, r in (*body, back, front)):
             return ChunkedResult(0, tuple(problems), False, self.rendered)
         pages = self._assemble(target, front, placed, furniture, back, blank[0])
+        self._trim_cache([*body, *drafts, back, front, blank, *furniture])
         return ChunkedResult(pages, tuple(problems), True, self.rendered)
+
+    def _trim_cache(self, used: Sequence[tuple[Path, ChunkResult]]) -> None:
+        size = sum(pdf.stat().st_size for pdf, _ in used)
+        self.cache.trim({pdf.stem for pdf, _ in used}, max(CACHE_FLOOR, CACHE_FACTOR * size))
 
     def _assemble(self, target: Path, front: tuple[Path, ChunkResult],
                   placed: Sequence[_Placed], furniture: Sequence[tuple[Path, ChunkResult]],
