@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -221,6 +222,12 @@ def test_font_subsets_are_kept_and_a_damaged_one_is_made_again(tmp_path: Path) -
     touched.write_text(touched.read_text(encoding="utf-8") + "\nA \u0174elsh W.\n",
                        encoding="utf-8")
     assert run_chapbook("build", cwd=root).code == 0
+    old = time.time() - 40 * 86_400  # the first subsets, unused for 40 days, are dropped
+    for entry in kept[1:]:
+        os.utime(entry, (old, old))
+    touched.write_text(touched.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert run_chapbook("build", cwd=root).code == 0
+    assert not any(entry.exists() for entry in kept[1:])
     regular = next(name for name in fonts if name.endswith("Regular.ttf"))
     cmap = TTFont(io.BytesIO(Epub(root / "build" / "everything.epub").read(regular))).getBestCmap()
     assert 0x0174 in cmap

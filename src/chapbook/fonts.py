@@ -14,6 +14,7 @@ import hashlib
 import io
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import version
 from pathlib import Path
@@ -69,6 +70,7 @@ def subset_fonts(paths: Sequence[Path], characters: set[str],
                                                       characters))
     for index in missing:
         _keep(cache, keys[index], found[index])
+    _forget_unused(cache)
     return [found[index] for index in range(len(paths))]
 
 
@@ -88,7 +90,25 @@ def _kept(cache: Path | None, key: str) -> bytes | None:
     except OSError:
         return None
     data = kept[32:]
-    return data if data and hashlib.sha256(data).digest() == kept[:32] else None
+    if not data or hashlib.sha256(data).digest() != kept[:32]:
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(cache / f"{key}.font")  # used now: see _forget_unused
+    return data
+
+
+UNUSED_FOR = 30 * 86_400  # seconds: a subset no build has used for a month is dropped
+
+
+def _forget_unused(cache: Path | None) -> None:
+    """Every new character in a book makes new subsets: the old ones must not pile up."""
+    if cache is None or not cache.is_dir():
+        return
+    cutoff = time.time() - UNUSED_FOR
+    for entry in cache.glob("*.font"):
+        with contextlib.suppress(OSError):
+            if entry.stat().st_mtime < cutoff:
+                entry.unlink()
 
 
 def _keep(cache: Path | None, key: str, data: bytes | Exception) -> None:
