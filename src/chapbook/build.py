@@ -19,7 +19,7 @@ from .preflight import preflight
 from .readers import ReadCache, ReadSettings, read_pool
 from .render import malformed_documents, render_epub, render_print
 from .styles import Style, load_style
-from .workers import default_jobs
+from .workers import LazyPool, default_jobs
 
 AUTO_CHUNK_THRESHOLD = 16  # pieces; up to this, "auto" renders a PDF in one pass
 
@@ -104,6 +104,31 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
 
 def _build(root: Path, options: BuildOptions, out_dir: Path, progress: Progress | None,
            reads: ReadCache) -> BuildReport:
+    with LazyPool(options.jobs or default_jobs()) as pdf_workers:
+        if _chunks_likely(root, options, pdf_workers.jobs):
+            from .pdfbook import warm_worker
+
+            pdf_workers.warm(warm_worker)  # WeasyPrint loads while the pool is read
+        return _plan_and_write(root, options, out_dir, progress, reads, pdf_workers)
+
+
+def _chunks_likely(root: Path, options: BuildOptions, jobs: int) -> bool:
+    """Whether a PDF will probably be rendered in chunks (a cheap guess from the number of
+    manuscript files, made before reading them)."""
+    if "pdf" not in options.formats or options.pdf_mode == "single" or jobs < 2:
+        return False
+    if options.pdf_mode == "chunked":
+        return True
+    folder = uptodate.manuscripts_dir(root)
+    try:
+        return sum(1 for _ in folder.iterdir()) > AUTO_CHUNK_THRESHOLD
+    except OSError:
+        return False
+
+
+def _plan_and_write(root: Path, options: BuildOptions, out_dir: Path,
+                    progress: Progress | None, reads: ReadCache,
+                    pdf_workers: LazyPool) -> BuildReport:
     the_plan = plan(root, options, reads)
     if the_plan.project is None or has_errors(the_plan.diagnostics, options.strict):
         return BuildReport(the_plan)
@@ -115,7 +140,7 @@ def _build(root: Path, options: BuildOptions, out_dir: Path, progress: Progress 
             if progress:
                 progress.begin(target.name)
             written, found = _write(the_plan.project, book, fmt, profile, target, options,
-                                    progress)
+                                    progress, pdf_workers)
             outputs += written
             problems += found
             if options.validate and fmt == "epub" and written:
@@ -149,8 +174,8 @@ def output_name(slug: str, fmt: str, profile: str | None) -> str:
 
 
 def _write(project: Project, book: Anthology, fmt: str, profile: str | None, target: Path,
-           options: BuildOptions,
-           progress: Progress | None) -> tuple[list[Path], list[Diagnostic]]:
+           options: BuildOptions, progress: Progress | None,
+           pdf_workers: LazyPool) -> tuple[list[Path], list[Diagnostic]]:
     style, problems = load_style(options.style or book.config.style, project.root,
                                  project.fallback_fonts)
     if style is None:
@@ -163,7 +188,7 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
                 return [], problems
         else:
             written, found = _write_pdf(project, book, style, profile or "print", target,
-                                        options, progress)
+                                        options, progress, pdf_workers)
             problems += found
             if not written:
                 return [], problems
@@ -175,8 +200,8 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
 
 
 def _write_pdf(project: Project, book: Anthology, style: Style, profile: str, target: Path,
-               options: BuildOptions,
-               progress: Progress | None) -> tuple[bool, list[Diagnostic]]:
+               options: BuildOptions, progress: Progress | None,
+               pdf_workers: LazyPool) -> tuple[bool, list[Diagnostic]]:
     """Chunked and parallel where the result is the same as one pass; one pass otherwise.
 
     One pass is used on request, for books of a few pieces (chunks cost a fixed overhead
@@ -194,8 +219,8 @@ def _write_pdf(project: Project, book: Anthology, style: Style, profile: str, ta
     if not one_pass:
         chunked = ChunkedPdf(book, style, setup, roots, project.root,
                              (options.out_dir or project.root / "build") / ".cache" / "pdf",
-                             options.jobs or default_jobs(),
-                             progress.advance if progress else None)
+                             pdf_workers.jobs, progress.advance if progress else None,
+                             pdf_workers)
         try:
             with atomic_target(target) as temporary:
                 result = chunked.write(temporary)

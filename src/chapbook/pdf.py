@@ -210,6 +210,12 @@ def _worker_style(job: ChunkJob, fetcher: ProjectFetcher) -> _WorkerStyle:
     return _STYLE_IN_WORKER[key]
 
 
+def warm_up() -> None:
+    """What a fresh worker would otherwise do on its first chunk: WeasyPrint's imports and
+    fontconfig's set-up."""
+    FontConfiguration()
+
+
 def render_chunk(job: ChunkJob) -> ChunkResult:
     """Lay out and write one chunk; report what merging it into the book needs to know."""
     fetcher = ProjectFetcher(job.allowed_roots, dict(job.images))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
@@ -45,7 +45,7 @@ from .render import (
     running_head,
 )
 from .styles import Style
-from .workers import worker_pool
+from .workers import LazyPool
 
 PIECES_PER_CHUNK = 6
 # The chunk cache is trimmed after each book to this many times what the book uses (and
@@ -85,7 +85,7 @@ class ChunkedPdf:
 
     def __init__(self, anthology: Anthology, style: Style, setup: PageSetup,
                  roots: Sequence[Path], base: Path, cache_dir: Path, jobs: int,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, pool: LazyPool | None = None) -> None:
         self.anthology = anthology
         self.style = style
         self.setup = setup
@@ -94,6 +94,7 @@ class ChunkedPdf:
         self.cache = ChunkCache(cache_dir)
         self.jobs = max(1, jobs)
         self.progress = progress
+        self.pool = pool  # the build's workers, perhaps already warm; else the book's own
         self.sheets = style.stylesheets("css/print.css")
         self.images = tuple(book_images(anthology, base).items())
         self.rendered = 0
@@ -105,7 +106,8 @@ class ChunkedPdf:
     def write(self, target: Path) -> ChunkedResult:
         chunks = plan_chunks(self.anthology, PIECES_PER_CHUNK)
         self._total = len(chunks) * 2 + 4
-        with _LazyPool(self.jobs) as pool:
+        with contextlib.ExitStack() as stack:
+            pool = self.pool or stack.enter_context(LazyPool(self.jobs))
             body = self._render_all(pool, (self._body_job(runs) for runs in chunks))
             placed = place_chunks(chunks, body)
             numbers = page_numbers(placed)
@@ -193,7 +195,7 @@ class ChunkedPdf:
         return key, ChunkJob(html, self.style.font_css, self.sheets, css, self.roots,
                              self.base, self.cache.temporary_path(key), self.images)
 
-    def _render_all(self, pool: _LazyPool,
+    def _render_all(self, pool: LazyPool,
                     keyed: Iterable[_Keyed]) -> list[tuple[Path, ChunkResult]]:
         """Each job's (pdf, result), from the cache or rendered in the worker pool.
 
@@ -209,7 +211,7 @@ class ChunkedPdf:
                 found[index] = cached
                 self._advance()
             else:
-                pending[index] = job, pool.submit(job)
+                pending[index] = job, pool.submit(_render_chunk, job)
         for index, (job, future) in pending.items():
             result = future.result()
             if not result.refused:
@@ -358,25 +360,11 @@ def _versions() -> str:
     return f"chapbook {version('chapbook')} weasyprint {version('weasyprint')}"
 
 
-class _LazyPool:
-    """Worker processes started only when a chunk is not in the cache: a rebuild with
-    nothing to render neither forks nor loads WeasyPrint."""
+def warm_worker() -> None:
+    """Load WeasyPrint in a worker before its first chunk (see `LazyPool.warm`)."""
+    from .pdf import warm_up
 
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
-        self._stack = contextlib.ExitStack()
-        self._pool: ProcessPoolExecutor | None = None
-
-    def submit(self, job: ChunkJob) -> Future[ChunkResult]:
-        if self._pool is None:
-            self._pool = self._stack.enter_context(worker_pool(self.jobs))
-        return self._pool.submit(_render_chunk, job)
-
-    def __enter__(self) -> _LazyPool:
-        return self
-
-    def __exit__(self, *exc: object) -> bool | None:
-        return self._stack.__exit__(*exc)  # type: ignore[arg-type]
+    warm_up()
 
 
 def _render_chunk(job: ChunkJob) -> ChunkResult:

@@ -27,7 +27,7 @@ RECORD = Path(".cache") / "build.json"
 
 
 def fingerprint(root: Path, options: object) -> str:
-    files = [root / "chapbook.toml", *_walk(_manuscripts_dir(root)), *_walk(root / "styles"),
+    files = [root / "chapbook.toml", *_walk(manuscripts_dir(root)), *_walk(root / "styles"),
              *_walk(builtin_styles_dir())]
     stats = []
     for path in files:
@@ -41,7 +41,7 @@ def fingerprint(root: Path, options: object) -> str:
     return digest(json.dumps([stats, version("chapbook"), settings, environment], default=str))
 
 
-def _manuscripts_dir(root: Path) -> Path:
+def manuscripts_dir(root: Path) -> Path:
     """The pool folder as chapbook.toml names it (read without validating: this is a hint)."""
     try:
         folder = tomllib.loads((root / "chapbook.toml").read_text(encoding="utf-8")).get(

@@ -6,13 +6,57 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
+
+
+class LazyPool:
+    """Worker processes started on first use and stopped with the build.
+
+    `warm` gives each worker something to load before real work arrives (WeasyPrint, while
+    the parent still reads the pool). If no real work ever comes, the workers are stopped
+    at exit rather than waited for: warming never delays the end of a build."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self._stack = contextlib.ExitStack()
+        self._pool: ProcessPoolExecutor | None = None
+        self._worked = False
+
+    def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
+        self._worked = True
+        return self._started().submit(fn, *args)
+
+    def warm(self, fn: Callable[[], object]) -> None:
+        for _ in range(self.jobs):
+            self._started().submit(fn)
+
+    def _started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = self._stack.enter_context(worker_pool(self.jobs))
+        return self._pool
+
+    def __enter__(self) -> LazyPool:
+        return self
+
+    def __exit__(self, *exc: object) -> bool | None:
+        if self._pool is not None and not self._worked and exc[0] is None:
+            _stop(self._pool)
+        return self._stack.__exit__(*exc)  # type: ignore[arg-type]
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    for worker in list(getattr(pool, "_processes", {}).values()):
+        worker.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextlib.contextmanager
@@ -24,12 +68,9 @@ def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     try:
         yield pool
     except BaseException:
-        workers = list(getattr(pool, "_processes", {}).values())
-        for worker in workers:
-            worker.terminate()
         # Joined, not abandoned: the executor's thread would otherwise write to a closed
         # pipe as the interpreter exits, and print a traceback after "interrupted".
-        pool.shutdown(wait=True, cancel_futures=True)
+        _stop(pool)
         raise
     pool.shutdown(wait=True)
 
