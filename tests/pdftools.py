@@ -102,3 +102,22 @@ def outline_titles(path: Path) -> list[str]:
         return titles
 
     return walk(reader.outline)
+
+
+def canonical_objects(pdf: bytes) -> list[bytes]:
+    """A PDF's objects and content in qpdf's canonical form (object numbers in order of
+    traversal), without the file identifier (a patched book keeps its first, "permanent"
+    element) and byte offsets: two files with the same objects compare equal whatever
+    order they were written in. A damaged or truncated file makes qpdf fail."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        source, qdf = Path(folder) / "in.pdf", Path(folder) / "out.qdf"
+        source.write_bytes(pdf)
+        subprocess.run(["qpdf", "--qdf", "--object-streams=disable", "--static-id",
+                        str(source), str(qdf)], check=True, capture_output=True)
+        lines = qdf.read_bytes().split(b"\n")
+    return [line for line in lines
+            if not line.startswith((b"%% Original object ID", b"  /ID ["))
+            and not re.fullmatch(rb"\d{10} \d{5} [nf] ?", line)]

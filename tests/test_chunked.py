@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -10,7 +11,13 @@ import pytest
 from pypdf import PdfReader
 
 from .conftest import copy_sample, run_chapbook
-from .pdftools import contents_entries, outline_titles, page_labels, page_texts
+from .pdftools import (
+    canonical_objects,
+    contents_entries,
+    outline_titles,
+    page_labels,
+    page_texts,
+)
 
 BOOK = "night-terrors"  # parts, footnotes, back matter, an epigraph
 
@@ -159,3 +166,35 @@ def test_a_book_with_a_foreword_equals_its_single_pass(tmp_path: Path) -> None:
              for m in re.finditer("Editors\u2019 note, ([ivx]+)\\b", t)]
     assert cited and all(labels.index(number) < labels.index("1") for number in cited)
     assert texts_of(chunked, cited[0]).lstrip().startswith("Editors")
+
+
+def test_an_edit_patches_the_previous_book_into_the_fully_assembled_one(
+        tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "sample")
+    build = ("build", BOOK, "--format", "pdf", "--chunked", "--jobs", "2")
+    assert run_chapbook(*build, cwd=root).code == 0
+    record = root / "build" / ".cache" / "pdf" / f"{BOOK}.pdf.assembly.json"
+    assert json.loads(record.read_text())["patched"] is False  # nothing to patch yet
+    review = root / "manuscripts" / "night-ward.md"
+    review.write_text(review.read_text(encoding="utf-8").replace(
+        "A drip stand", "An infirmary drip stand"), encoding="utf-8")
+    assert run_chapbook(*build, cwd=root).code == 0
+    assert json.loads(record.read_text())["patched"] is True
+    patched = root / "patched.pdf"
+    patched.write_bytes((root / "build" / f"{BOOK}.pdf").read_bytes())
+    record.unlink()  # the same input, assembled in full
+    (root / "build" / ".cache" / "build.json").unlink()
+    assert run_chapbook(*build, cwd=root).code == 0
+    assert json.loads(record.read_text())["patched"] is False
+    full = root / "build" / f"{BOOK}.pdf"
+    assert "infirmary" in " ".join(page_texts(patched))
+    assert canonical_objects(patched.read_bytes()) == canonical_objects(full.read_bytes())
+    assert outline_titles(patched) == outline_titles(full)
+    # a record that no longer describes the book in build/ (edited by hand): full assembly
+    review.write_text(review.read_text(encoding="utf-8").replace("infirmary", "hospital"),
+                      encoding="utf-8")
+    with full.open("ab") as stream:
+        stream.write(b"\n% touched\n")
+    assert run_chapbook(*build, cwd=root).code == 0
+    assert json.loads(record.read_text())["patched"] is False
+    assert "hospital" in " ".join(page_texts(full))

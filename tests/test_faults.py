@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from .conftest import GOOD_REVIEW, run_chapbook, write_project
+from .pdftools import canonical_objects
 
 PIECES = 8
 
@@ -67,7 +68,7 @@ def test_a_signal_mid_render_exits_cleanly_and_keeps_the_old_book(
     assert run_chapbook("build", "--chunked", "-f", "pdf", cwd=root).code == 0
     old = _outputs(root)
     _edit(root, PIECES)  # every chunk renders again: the signal lands mid-render
-    build = _start(root, "--chunked", "-f", "pdf", "--jobs", "2")
+    build = _start(root, "--chunked", "-f", "pdf", "--jobs", "1")  # chunks one at a time
     pieces = root / "build" / ".cache" / "pdf"
     before = len(list(pieces.rglob("*")))
     _wait_for(lambda: len(list(pieces.rglob("*"))) > before or build.poll() is not None)
@@ -80,6 +81,14 @@ def test_a_signal_mid_render_exits_cleanly_and_keeps_the_old_book(
     assert list((root / "build").glob(".*.part")) == []
     assert _outputs(root) == old
     assert run_chapbook("build", "--chunked", "-f", "pdf", cwd=root).code == 0
+
+
+def _same_book(data: bytes, book: bytes) -> bool:
+    """The same bytes; for a PDF, the same objects (a patched book may order them
+    differently from a fully assembled one: see pdfmerge)."""
+    if data == book:
+        return True
+    return data.startswith(b"%PDF") and canonical_objects(data) == canonical_objects(book)
 
 
 def test_a_build_killed_at_any_moment_leaves_old_or_new_books(tmp_path: Path) -> None:
@@ -101,7 +110,8 @@ def test_a_build_killed_at_any_moment_leaves_old_or_new_books(tmp_path: Path) ->
     assert new.keys() == old.keys() and new != old
     for state in seen:
         for name, data in state.items():
-            assert data in (old[name], new[name]), f"{name} is neither the old nor the new book"
+            assert _same_book(data, old[name]) or _same_book(data, new[name]), (
+                f"{name} is neither the old nor the new book")
     assert len(PdfReader(root / "build" / "everything.pdf").pages) > PIECES
     single = run_chapbook("build", "--single-pass", "-f", "pdf", "--out", "ref", cwd=root)
     assert single.code == 0

@@ -223,7 +223,7 @@ def _write_pdf(project: Project, book: Anthology, style: Style, profile: str, ta
                              pdf_workers)
         try:
             with atomic_target(target) as temporary:
-                result = chunked.write(temporary)
+                result = chunked.write(temporary, previous=target)
                 if not result.written:
                     raise _NotWritten(list(result.diagnostics))
             return True, list(result.diagnostics)

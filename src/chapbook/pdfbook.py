@@ -98,12 +98,16 @@ class ChunkedPdf:
         self.sheets = style.stylesheets("css/print.css")
         self.images = tuple(book_images(anthology, base).items())
         self.rendered = 0
+        self.previous: Path | None = None
         self._done = 0
         self._total = 0
 
     # ---- the pipeline ------------------------------------------------------------------
 
-    def write(self, target: Path) -> ChunkedResult:
+    def write(self, target: Path, previous: Path | None = None) -> ChunkedResult:
+        """Write the book to `target`; `previous` is where the last build put it (patched
+        rather than assembled again when only the content of some chunks changed)."""
+        self.previous = previous
         chunks = plan_chunks(self.anthology, PIECES_PER_CHUNK)
         self._total = len(chunks) * 2 + 4
         with contextlib.ExitStack() as stack:
@@ -149,24 +153,28 @@ class ChunkedPdf:
                   placed: Sequence[_Placed], furniture: Sequence[tuple[Path, ChunkResult]],
                   back: tuple[Path, ChunkResult], blank: Path) -> int:
         front_pages = front[1].pages
-        chunks = [pdfmerge.Piece(front[0], False)]
+        chunks = [pdfmerge.Piece(front[0], False, pages=front_pages)]
         offsets = [0]
         position = front_pages + (front_pages % 2)  # the body opens on a recto
         body_start = position
         for chunk, (overlay, _) in zip(placed, furniture, strict=True):
             position += chunk.blank_before
             offsets.append(position)
-            chunks.append(pdfmerge.Piece(chunk.pdf, chunk.blank_before, overlay))
+            chunks.append(pdfmerge.Piece(chunk.pdf, chunk.blank_before, overlay,
+                                         chunk.result.pages))
             position += chunk.result.pages
         back_blank = (position - body_start) % 2 == 1
         offsets.append(position + back_blank)
-        chunks.append(pdfmerge.Piece(back[0], back_blank))
+        chunks.append(pdfmerge.Piece(back[0], back_blank, pages=back[1].pages))
         chunks[1] = replace(chunks[1], blank_before=front_pages % 2 == 1)
         results = [front[1], *(c.result for c in placed), back[1]]
         links = pdfmerge.BookLinks(*_book_links(results, offsets),
                                    outline=outline(self.anthology))
+        previous = (pdfmerge.Previous(self.previous, self.cache.directory
+                                      / f"{self.previous.name}.assembly.json")
+                    if self.previous else None)
         return pdfmerge.assemble(chunks, blank, body_start, links, self.anthology.language,
-                                 target)
+                                 target, previous)
 
     # ---- jobs --------------------------------------------------------------------------
 
