@@ -198,3 +198,12 @@ def test_an_edit_patches_the_previous_book_into_the_fully_assembled_one(
     assert run_chapbook(*build, cwd=root).code == 0
     assert json.loads(record.read_text())["patched"] is False
     assert "hospital" in " ".join(page_texts(full))
+    # a new footnote is a new link target: links kept on other pages are made again too
+    before = json.loads(record.read_text())
+    review.write_text(review.read_text(encoding="utf-8").replace(
+        "hospital drip stand", "hospital drip stand[^ward]", 1) + "\n[^ward]: A note.\n",
+        encoding="utf-8")
+    assert run_chapbook(*build, cwd=root).code == 0
+    after = json.loads(record.read_text())
+    assert after["places"] == before["places"] and after["names"] != before["names"]
+    assert after["patched"] is False

@@ -27,7 +27,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf, String
 
-from .hashing import file_digest
+from .hashing import digest, file_digest
 
 PageRef = tuple[int, float, float]  # page index in the book, x, y (PDF points)
 Rect = tuple[float, float, float, float]
@@ -70,7 +70,7 @@ def assemble(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
              links: BookLinks, language: str, target: Path,
              previous: Previous | None = None) -> int:
     """Write the book to `target`, patching `previous` where it can; returns its page count."""
-    shape = _shape(chunks, blank_page, first_body_page, language)
+    shape = _shape(chunks, blank_page, first_body_page, language, links)
     pages = _patch(previous, shape, chunks, links, target) if previous else None
     patched = pages is not None
     if pages is None:
@@ -109,11 +109,12 @@ RECORD_SCHEMA = 1
 
 
 def _shape(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
-           language: str) -> dict[str, object]:
-    """Everything that fixes where each page of the book is: if it is unchanged, a chunk
-    whose content changed can replace its own pages and nothing else moves."""
+           language: str, links: BookLinks) -> dict[str, object]:
+    """Everything that fixes where each page of the book is, and the names links can go
+    to: if it is unchanged, a chunk whose content changed can replace its own pages and
+    nothing else moves (and no link kept on another page loses its destination)."""
     return {"schema": RECORD_SCHEMA, "blank": blank_page.name, "first_body": first_body_page,
-            "language": language,
+            "language": language, "names": digest(*sorted(links.destinations)),
             "places": [[c.blank_before, c.pages, c.furniture.name if c.furniture else None]
                        for c in chunks]}
 
