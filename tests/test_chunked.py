@@ -207,3 +207,12 @@ def test_an_edit_patches_the_previous_book_into_the_fully_assembled_one(
     after = json.loads(record.read_text())
     assert after["places"] == before["places"] and after["names"] != before["names"]
     assert after["patched"] is False
+    # metadata the front matter no longer carries leaves the patched book too
+    assert PdfReader(full).metadata.get("/Subject")
+    config = root / "chapbook.toml"
+    config.write_text("\n".join(line for line in config.read_text(encoding="utf-8").splitlines()
+                                if not line.startswith("description = \"Reviews of horror")),
+                      encoding="utf-8")
+    assert run_chapbook(*build, cwd=root).code == 0
+    assert json.loads(record.read_text())["patched"] is True
+    assert "/Subject" not in PdfReader(full).metadata

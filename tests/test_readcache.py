@@ -97,3 +97,13 @@ def test_check_reads_without_writing_a_cache(tmp_path: Path) -> None:
     root = _project(tmp_path / "p")
     assert run_chapbook("check", cwd=root).code == 0
     assert not (root / "build").exists()
+
+
+def test_no_spelling_of_an_image_is_cached(tmp_path: Path) -> None:
+    from chapbook.readers import ReadCache, ReadSettings
+
+    cache, settings = ReadCache(tmp_path), ReadSettings(root=tmp_path, raw_html="sanitise")
+    for body in (b"![a](p.png)", b'<Img src="p.png">', b'<IMG SRC="p.png">',
+                 b"<svg><image href='p.png'/></svg>", b"<picture><source srcset='p.png'>"):
+        assert cache.key("r.md", GOOD_REVIEW.encode() + body, settings) is None, body
+    assert cache.key("r.md", GOOD_REVIEW.encode(), settings) is not None

@@ -217,7 +217,10 @@ def _overlay(book: Pdf, page: pikepdf.Page, furniture: pikepdf.Page, index: int)
 
 
 def _metadata(book: Pdf, front: Pdf, language: str) -> None:
-    """The front chunk carries the book's title, authors and dates."""
+    """The front chunk carries the book's title, authors and dates (and a patched book
+    loses what its new front matter no longer says)."""
+    for key in [str(key) for key, _ in book.docinfo.items() if key not in front.docinfo]:
+        del book.docinfo[key]
     for key, value in front.docinfo.items():
         book.docinfo[key] = value
     book.Root.Lang = String(language)

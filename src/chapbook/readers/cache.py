@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from .parts import ReadSettings
 
 SCHEMA = 1
-_IMAGE_MARKERS = (b"![", b"<img", b"<IMG", b"<image", b"<svg")
+# Markdown images, and HTML that may show one once sanitised (tag names in any case)
+_IMAGE_MARKERS = (b"![", b"<img", b"<image", b"<svg", b"<picture", b"<source", b"<object",
+                  b"<embed")
 
 
 class ReadCache:
@@ -40,7 +42,8 @@ class ReadCache:
 
     def key(self, relative: str, raw: bytes, settings: ReadSettings) -> str | None:
         """The entry's key, or None for a file whose reading depends on other files."""
-        if any(marker in raw for marker in _IMAGE_MARKERS):
+        lowered = raw.lower()
+        if any(marker in lowered for marker in _IMAGE_MARKERS):
             return None
         return digest(str(SCHEMA), self._version, repr(settings), relative, raw)
 
