@@ -17,6 +17,7 @@ from typing import Any
 
 from .diagnostics import from_record, to_record
 from .hashing import file_digest
+from .output import replace_file
 from .pdfchunk import ChunkResult
 
 SCHEMA = 1  # of the JSON records
@@ -53,9 +54,7 @@ class ChunkCache:
         pdf = self.pdf_path(key)
         os.replace(written, pdf)
         record = {"schema": SCHEMA, "sha256": file_digest(pdf), "result": _result_to(result)}
-        temporary = self.directory / f".{key}.json.part"
-        temporary.write_text(json.dumps(record), encoding="utf-8")
-        os.replace(temporary, self.directory / f"{key}.json")
+        replace_file(self.directory / f"{key}.json", json.dumps(record).encode("utf-8"))
 
 
     def trim(self, keep: set[str], limit: int) -> None:

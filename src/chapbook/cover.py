@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 from .anthology import Anthology
 from .diagnostics import Diagnostic, silenced, warning
 from .hashing import digest
+from .output import replace_file
 from .styles import Style
 
 if TYPE_CHECKING:
@@ -105,9 +105,7 @@ def _cached_or_generated(anthology: Anthology, style: Style,
     with contextlib.suppress(OSError):  # a cache that cannot be written costs only time
         cache.mkdir(parents=True, exist_ok=True)
         extension = "png" if media_type == "image/png" else "jpg"
-        temporary = cache / f".{key}.part"
-        temporary.write_bytes(data)
-        os.replace(temporary, cache / f"{key}.{extension}")
+        replace_file(cache / f"{key}.{extension}", data)
     return data, media_type
 
 

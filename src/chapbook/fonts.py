@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .diagnostics import silenced
 from .hashing import digest
+from .output import replace_file
 from .workers import default_jobs, worker_pool
 
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
@@ -116,9 +117,7 @@ def _keep(cache: Path | None, key: str, data: bytes | Exception) -> None:
         return
     with contextlib.suppress(OSError):  # a cache that cannot be written costs only time
         cache.mkdir(parents=True, exist_ok=True)
-        temporary = cache / f".{key}.{os.getpid()}.part"
-        temporary.write_bytes(hashlib.sha256(data).digest() + data)
-        os.replace(temporary, cache / f"{key}.font")
+        replace_file(cache / f"{key}.font", hashlib.sha256(data).digest() + data)
 
 
 def subset_font(path: Path, characters: set[str]) -> bytes:

@@ -32,6 +32,18 @@ def atomic_target(target: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
+def replace_file(target: Path, data: bytes) -> None:
+    """Write a cache file or record whole or not at all: to a temporary beside it, then
+    renamed over it. No fsync, unlike `atomic_target`: these files are checked when read,
+    and one lost to a crash is only made again."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def build_timestamp(fallback: dt.date) -> dt.datetime:
     """The time stamped into outputs: SOURCE_DATE_EPOCH if set, else the book's date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

@@ -98,7 +98,6 @@ class ChunkedPdf:
         self.sheets = style.stylesheets("css/print.css")
         self.images = tuple(book_images(anthology, base).items())
         self.rendered = 0
-        self.previous: Path | None = None
         self._done = 0
         self._total = 0
 
@@ -107,7 +106,6 @@ class ChunkedPdf:
     def write(self, target: Path, previous: Path | None = None) -> ChunkedResult:
         """Write the book to `target`; `previous` is where the last build put it (patched
         rather than assembled again when only the content of some chunks changed)."""
-        self.previous = previous
         chunks = plan_chunks(self.anthology, PIECES_PER_CHUNK)
         self._total = len(chunks) * 2 + 4
         with contextlib.ExitStack() as stack:
@@ -141,7 +139,7 @@ class ChunkedPdf:
         problems = [d for _, r in (*body, back, front, *furniture) for d in r.diagnostics]
         if any(r.refused for _, r in (*body, back, front)):
             return ChunkedResult(0, tuple(problems), False, self.rendered)
-        pages = self._assemble(target, front, placed, furniture, back, blank[0])
+        pages = self._assemble(target, previous, front, placed, furniture, back, blank[0])
         self._trim_cache([*body, *drafts, back, front, blank, *furniture])
         return ChunkedResult(pages, tuple(problems), True, self.rendered)
 
@@ -149,7 +147,7 @@ class ChunkedPdf:
         size = sum(pdf.stat().st_size for pdf, _ in used)
         self.cache.trim({pdf.stem for pdf, _ in used}, max(CACHE_FLOOR, CACHE_FACTOR * size))
 
-    def _assemble(self, target: Path, front: tuple[Path, ChunkResult],
+    def _assemble(self, target: Path, previous: Path | None, front: tuple[Path, ChunkResult],
                   placed: Sequence[_Placed], furniture: Sequence[tuple[Path, ChunkResult]],
                   back: tuple[Path, ChunkResult], blank: Path) -> int:
         front_pages = front[1].pages
@@ -170,11 +168,10 @@ class ChunkedPdf:
         results = [front[1], *(c.result for c in placed), back[1]]
         links = pdfmerge.BookLinks(*_book_links(results, offsets),
                                    outline=outline(self.anthology))
-        previous = (pdfmerge.Previous(self.previous, self.cache.directory
-                                      / f"{self.previous.name}.assembly.json")
-                    if self.previous else None)
+        record = (pdfmerge.Previous(previous, self.cache.directory
+                                    / f"{previous.name}.assembly.json") if previous else None)
         return pdfmerge.assemble(chunks, blank, body_start, links, self.anthology.language,
-                                 target, previous)
+                                 target, record)
 
     # ---- jobs --------------------------------------------------------------------------
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf, String
 
 from .hashing import digest, file_digest
+from .output import replace_file
 
 PageRef = tuple[int, float, float]  # page index in the book, x, y (PDF points)
 Rect = tuple[float, float, float, float]
@@ -124,9 +124,7 @@ def _remember(record: Path, shape: dict[str, object], chunks: Sequence[Piece],
     data = {**shape, "chunks": [c.pdf.name for c in chunks], "sha256": file_digest(written),
             "patched": patched}
     with contextlib.suppress(OSError):  # without a record the next build assembles in full
-        temporary = record.with_name(f".{record.name}.{os.getpid()}.part")
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(temporary, record)
+        replace_file(record, json.dumps(data).encode("utf-8"))
 
 
 def _patch(previous: Previous, shape: dict[str, object], chunks: Sequence[Piece],

@@ -21,6 +21,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, from_record, to_record
 from .hashing import digest, file_digest
+from .output import replace_file
 from .styles import builtin_styles_dir
 
 RECORD = Path(".cache") / "build.json"
@@ -80,9 +81,7 @@ def remember(out_dir: Path, key: str, outputs: Sequence[Path],
     path = out_dir / RECORD
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".part")
-        temporary.write_text(json.dumps(record), encoding="utf-8")
-        os.replace(temporary, path)
+        replace_file(path, json.dumps(record).encode("utf-8"))
     except OSError:
         forget(out_dir)
 

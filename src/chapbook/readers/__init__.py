@@ -59,20 +59,10 @@ class ReadResult:
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
-def read_manuscript(path: Path, settings: ReadSettings,
-                    cache: ReadCache | None = None) -> ReadResult:
+def read_manuscript(path: Path, settings: ReadSettings) -> ReadResult:
     """Read one file. Never raises for bad content: problems come back as diagnostics."""
     loaded = _load(path, settings)
-    if isinstance(loaded, ReadResult):
-        return loaded
-    key = cache.key(relative_path(path, settings.root), loaded, settings) if cache else None
-    cached = cache.get(key) if cache and key else None
-    if cached is not None:
-        return cached
-    result = parse_manuscript(path, loaded, settings)
-    if cache and key:
-        cache.put(key, result)
-    return result
+    return loaded if isinstance(loaded, ReadResult) else parse_manuscript(path, loaded, settings)
 
 
 def _load(path: Path, settings: ReadSettings) -> bytes | ReadResult:

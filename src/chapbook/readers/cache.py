@@ -15,13 +15,13 @@ trusted as the project is (whoever can write to it can write to the project).
 
 from __future__ import annotations
 
-import os
 import pickle
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..hashing import digest
+from ..output import replace_file
 
 if TYPE_CHECKING:
     from . import ReadResult
@@ -74,9 +74,8 @@ class ReadCache:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             for key, result in self._new.items():
-                temporary = self.directory / f".{key}.{os.getpid()}.part"
-                temporary.write_bytes(pickle.dumps((key, result), pickle.HIGHEST_PROTOCOL))
-                os.replace(temporary, self.directory / f"{key}.pickle")
+                replace_file(self.directory / f"{key}.pickle",
+                             pickle.dumps((key, result), pickle.HIGHEST_PROTOCOL))
             for entry in self.directory.glob("*.pickle"):
                 if entry.stem not in self.used:
                     entry.unlink(missing_ok=True)
