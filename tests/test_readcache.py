@@ -1,15 +1,17 @@
-"""The read cache (build/.cache/read): unchanged manuscripts are not read again, and no
-entry is ever used in place of a file that changed, moved, or depends on an image."""
+"""The read cache (build/.cache/read/pool.pickle): unchanged manuscripts are not read
+again, and no entry is ever used in place of a file that changed, moved, or depends on an
+image, nor taken from a damaged file."""
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import zipfile
 from pathlib import Path
 
 from .conftest import GOOD_REVIEW, run_chapbook, write_project
 
-ENTRIES = Path("build") / ".cache" / "read"
+POOL = Path("build") / ".cache" / "read" / "pool.pickle"
 
 
 def _project(root: Path) -> Path:
@@ -29,7 +31,25 @@ def _build(root: Path) -> None:
 
 
 def _entries(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in (root / ENTRIES).glob("*.pickle")}
+    """The pickled readings in the pool file, by key (after checking its SHA-256 header)."""
+    data = (root / POOL).read_bytes()
+    assert hashlib.sha256(data[32:]).digest() == data[:32]
+    entries = pickle.loads(data[32:])
+    assert isinstance(entries, dict)
+    return entries
+
+
+def _readings(root: Path) -> dict[str, object]:
+    return _readings_of(_entries(root))
+
+
+def _readings_of(entries: dict[str, bytes]) -> dict[str, object]:
+    return {key: pickle.loads(pickled) for key, pickled in entries.items()}
+
+
+def _write_entries(root: Path, entries: dict[str, bytes]) -> None:
+    payload = pickle.dumps(entries)
+    (root / POOL).write_bytes(hashlib.sha256(payload).digest() + payload)
 
 
 def test_an_edit_is_read_again_and_the_rest_comes_from_the_cache(tmp_path: Path) -> None:
@@ -58,20 +78,36 @@ def test_renamed_and_removed_files_leave_no_entries_behind(tmp_path: Path) -> No
     assert "renamed" in _epub_text(root)
 
 
-def test_a_damaged_or_foreign_entry_is_read_again_not_used(tmp_path: Path) -> None:
+def test_a_damaged_file_or_foreign_entry_is_read_again_not_used(tmp_path: Path) -> None:
     root = _project(tmp_path / "p")
     _build(root)
-    before = _epub_text(root)
-    names = sorted(_entries(root))
-    folder = root / ENTRIES
-    (folder / names[0]).write_bytes(b"\x80\x05truncated")
-    (folder / names[1]).write_bytes(pickle.dumps(("another key", "not a reading")))
+    before, entries = _epub_text(root), _entries(root)
+    keys = sorted(entries)
+    _write_entries(root, {keys[0]: b"\x80\x05truncated",
+                          keys[1]: pickle.dumps(("another key", "not a reading")),
+                          keys[2]: entries[keys[2]]})
     (root / "manuscripts" / "r0.md").touch()  # a build, with the same content
     _build(root)
     assert _epub_text(root) == before
-    for name in names[:2]:  # rewritten as proper entries
-        key, result = pickle.loads((folder / name).read_bytes())
-        assert key == name.removesuffix(".pickle") and result.manuscript is not None
+    assert _readings(root) == _readings_of(entries)  # the two bad ones read again, replaced
+    pool = root / POOL
+    data = bytearray(pool.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped bit in a reading: the whole file is refused
+    pool.write_bytes(bytes(data))
+    (root / "manuscripts" / "r0.md").touch()
+    _build(root)
+    assert _epub_text(root) == before and _readings(root) == _readings_of(entries)
+
+
+def test_entries_of_an_earlier_layout_are_removed(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    _build(root)
+    older = root / POOL.parent / ("0" * 64 + ".pickle")  # one file an entry, before
+    older.write_bytes(b"an entry of chapbook 0.1")
+    (root / "manuscripts" / "r0.md").write_text(GOOD_REVIEW.replace("Good Film", "Edited"),
+                                                encoding="utf-8")
+    _build(root)
+    assert not older.exists() and len(_entries(root)) == 3
 
 
 def test_a_manuscript_with_an_image_is_always_read(tmp_path: Path) -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
+import pickle
 import re
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..diagnostics import Diagnostic, Location, error, relative_path, warning
 from ..metadata import manuscript_from_parts
@@ -61,13 +63,14 @@ _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800
 
 def read_manuscript(path: Path, settings: ReadSettings) -> ReadResult:
     """Read one file. Never raises for bad content: problems come back as diagnostics."""
-    loaded = _load(path, settings)
-    return loaded if isinstance(loaded, ReadResult) else parse_manuscript(path, loaded, settings)
-
-
-def _load(path: Path, settings: ReadSettings) -> bytes | ReadResult:
-    """The file's bytes, or why it cannot be read."""
     where = Location(relative_path(path, settings.root))
+    loaded = _load(path, where)
+    return loaded if isinstance(loaded, ReadResult) else _read_bytes(
+        path, loaded, where, READERS[path.suffix.lower()], settings)
+
+
+def _load(path: Path, where: Location) -> bytes | ReadResult:
+    """The file's bytes, or why it cannot be read."""
     if path.suffix.lower() not in READERS:
         return ReadResult(None, (error("unsupported-format",
                                        f"no reader for '{path.suffix}' files", where,
@@ -77,12 +80,6 @@ def _load(path: Path, settings: ReadSettings) -> bytes | ReadResult:
     except OSError as exc:
         return ReadResult(None, (error("unreadable", f"cannot read file: {exc.strerror}",
                                        where),))
-
-
-def parse_manuscript(path: Path, raw: bytes, settings: ReadSettings) -> ReadResult:
-    """A manuscript from the bytes of `path` (a file with a supported suffix)."""
-    return _read_bytes(path, raw, Location(relative_path(path, settings.root)),
-                       READERS[path.suffix.lower()], settings)
 
 
 def _read_bytes(path: Path, raw: bytes, where: Location, extract: FormatReader,
@@ -173,28 +170,64 @@ def read_pool(directory: Path, settings: ReadSettings,
     Only regular files inside the project are opened: a link to a file elsewhere is refused,
     and a pipe or device is never read (reading a pipe would wait for ever). A file over the
     size limit is refused before it is read."""
-    entries = sorted(p for p in directory.iterdir()
-                     if p.suffix.lower() in READERS and not p.name.startswith(".")
-                     and not p.is_dir())
+    folder = _Folder.of(directory, settings.root)
     results: list[ReadResult | None] = []
-    to_parse: list[tuple[int, Path, bytes, str | None]] = []  # index, path, bytes, cache key
-    for index, path in enumerate(entries):
-        refusal = _refusal(path, settings)
-        loaded = ReadResult(None, (refusal,)) if refusal else _load(path, settings)
+    to_parse: list[tuple[int, _Source, str | None]] = []  # index, file, cache key
+    for index, entry in enumerate(folder.entries()):
+        where = folder.location(entry.name)
+        refusal = _refusal(entry, where, folder, settings)
+        path = directory / entry.name
+        loaded = ReadResult(None, (refusal,)) if refusal else _load(path, where)
         if isinstance(loaded, ReadResult):
             results.append(loaded)
             continue
-        key = cache.key(relative_path(path, settings.root), loaded, settings) if cache else None
+        key = cache.key(where.path, loaded, settings) if cache else None
         cached = cache.get(key) if cache and key else None
         results.append(cached)
         if cached is None:
-            to_parse.append((index, path, loaded, key))
-    parsed = parse_all([(path, raw) for _, path, raw, _ in to_parse], settings)
-    for (index, _, _, key), result in zip(to_parse, parsed, strict=True):
+            to_parse.append((index, _Source(path, where, loaded), key))
+    parsed = parse_all([source for _, source, _ in to_parse], settings)
+    for (index, source, key), (result, pickled) in zip(to_parse, parsed, strict=True):
         results[index] = result
-        if cache and key:
-            cache.put(key, result)
+        if cache:
+            cache.read_anew.add(source.where.path)
+            if key:
+                cache.put(key, result, pickled)
     return [result for result in results if result is not None]
+
+
+@dataclass(frozen=True)
+class _Folder:
+    """A manuscripts folder, resolved once (not once per file)."""
+
+    path: Path
+    shown: str  # as diagnostics show it: relative to the project root when inside it
+    root: Path  # the project root, resolved
+    inside: bool  # whether the folder is inside the project
+
+    @classmethod
+    def of(cls, directory: Path, root: Path) -> _Folder:
+        real, real_root = directory.resolve(), root.resolve()
+        return cls(real, relative_path(real, real_root), real_root,
+                   real.is_relative_to(real_root))
+
+    def entries(self) -> list[os.DirEntry[str]]:
+        """The files with a reader's suffix, in name order (no hidden files, no folders)."""
+        with os.scandir(self.path) as scan:
+            found = [entry for entry in scan
+                     if os.path.splitext(entry.name)[1].lower() in READERS
+                     and not entry.name.startswith(".") and not entry.is_dir()]
+        return sorted(found, key=lambda entry: entry.name)
+
+    def location(self, name: str) -> Location:
+        return Location(PurePosixPath(self.shown, name).as_posix())
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: Path
+    where: Location
+    raw: bytes
 
 
 # Reading a review takes about 1.5 ms; a process pool starts in tens of ms and sends each
@@ -203,33 +236,44 @@ PARALLEL_FROM = 150
 _BATCH = 50  # files per task: fewer round trips to the workers
 
 
-def parse_all(files: Sequence[tuple[Path, bytes]], settings: ReadSettings) -> list[ReadResult]:
-    """Parse the files, in worker processes when there are enough of them."""
+def parse_all(files: Sequence[_Source],
+              settings: ReadSettings) -> list[tuple[ReadResult, bytes | None]]:
+    """Parse the files, in worker processes when there are enough of them. Each reading
+    comes with its pickle when a worker made one (the read cache keeps it as it is)."""
     jobs = min(default_jobs(), -(-len(files) // _BATCH))
     if len(files) < PARALLEL_FROM or jobs < 2:
-        return _parse_batch(files, settings)
+        return [(_parse(source, settings), None) for source in files]
     batches = [files[start:start + _BATCH] for start in range(0, len(files), _BATCH)]
     with worker_pool(jobs) as pool:
-        return [result for batch in pool.map(_parse_batch, batches, itertools.repeat(settings))
-                for result in batch]
+        return [(pickle.loads(pickled), pickled) for batch in
+                pool.map(_parse_batch, batches, itertools.repeat(settings)) for pickled in batch]
 
 
-def _parse_batch(files: Sequence[tuple[Path, bytes]], settings: ReadSettings) -> list[ReadResult]:
-    return [parse_manuscript(path, raw, settings) for path, raw in files]
+def _parse_batch(files: Sequence[_Source], settings: ReadSettings) -> list[bytes]:
+    return [pickle.dumps(_parse(source, settings), pickle.HIGHEST_PROTOCOL) for source in files]
 
 
-def _refusal(path: Path, settings: ReadSettings) -> Diagnostic | None:
-    """Why `path` must not be read, if it must not."""
-    where = Location(relative_path(path, settings.root))
+def _parse(source: _Source, settings: ReadSettings) -> ReadResult:
+    return _read_bytes(source.path, source.raw, source.where,
+                       READERS[source.path.suffix.lower()], settings)
+
+
+def _refusal(entry: os.DirEntry[str], where: Location, folder: _Folder,
+             settings: ReadSettings) -> Diagnostic | None:
+    """Why a file of the pool must not be read, if it must not."""
     try:
-        real = path.resolve(strict=True)
-        status = real.stat()
+        if entry.is_symlink() or not folder.inside:
+            real = Path(entry.path).resolve(strict=True)
+            status = real.stat()
+            if not real.is_relative_to(folder.root):
+                return error("outside-project", "links to a file outside the project: not "
+                             "read", where, "copy the file into the project instead of "
+                             "linking to it")
+        else:
+            status = entry.stat(follow_symlinks=False)
     except (OSError, RuntimeError) as exc:  # a broken or looping link
         return error("unreadable", f"cannot read file: {getattr(exc, 'strerror', None) or exc}",
                      where, "remove the broken link, or point it at a manuscript")
-    outside = _outside(path, where, settings)
-    if outside:
-        return outside
     if not stat.S_ISREG(status.st_mode):
         return error("not-a-file", "not a regular file (a pipe, device or socket): not read",
                      where, "move it out of the manuscripts folder")
@@ -237,10 +281,3 @@ def _refusal(path: Path, settings: ReadSettings) -> Diagnostic | None:
         return error("file-too-large", f"file is {status.st_size:,} bytes; the limit is "
                      f"{settings.max_bytes:,}", where, "split it into several pieces")
     return None
-
-
-def _outside(path: Path, where: Location, settings: ReadSettings) -> Diagnostic | None:
-    if path.resolve().is_relative_to(settings.root.resolve()):
-        return None
-    return error("outside-project", "links to a file outside the project: not read", where,
-                 "copy the file into the project instead of linking to it")

@@ -1,13 +1,16 @@
-"""Manuscripts as last read, kept between builds under build/.cache/read.
+"""Manuscripts as last read, kept between builds in build/.cache/read/pool.pickle.
 
 Reading a review (YAML, Markdown, typography, XHTML) costs about 1.5 ms; a pool of
 thousands of them costs seconds on every build, though one edit changes one file. An entry
 is keyed by everything a reading depends on: the file's bytes and its path in the project,
 the read settings and chapbook's version. Files that name images are not kept: their
-reading also depends on the image files. An entry that cannot be loaded, or that holds
-another key, is read again and replaced, never used. Entries are written only when a
-build succeeds (a failed build leaves build/ as it was), and entries the pool no longer
-has are removed then.
+reading also depends on the image files.
+
+All entries live in one file (one open and one write per build, not one per manuscript),
+headed by the SHA-256 of the rest: a file that fails it, or an entry that does not load
+as a reading, is read again and replaced, never used. The file is written only when a
+build succeeds (a failed build leaves build/ as it was) and holds only the entries that
+build used, so files edited, renamed or removed leave nothing behind.
 
 The entries are pickles written by chapbook into the build folder: that folder is
 trusted as the project is (whoever can write to it can write to the project).
@@ -15,6 +18,8 @@ trusted as the project is (whoever can write to it can write to the project).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import pickle
 from importlib.metadata import version
 from pathlib import Path
@@ -27,7 +32,9 @@ if TYPE_CHECKING:
     from . import ReadResult
     from .parts import ReadSettings
 
-SCHEMA = 1
+SCHEMA = 2
+POOL_FILE = "pool.pickle"
+_HEADER = 32  # bytes: the SHA-256 of the pickled entries that follow
 # Markdown images, and HTML that may show one once sanitised (tag names in any case)
 _IMAGE_MARKERS = (b"![", b"<img", b"<image", b"<svg", b"<picture", b"<source", b"<object",
                   b"<embed")
@@ -36,8 +43,11 @@ _IMAGE_MARKERS = (b"![", b"<img", b"<image", b"<svg", b"<picture", b"<source", b
 class ReadCache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.used: set[str] = set()
-        self._new: dict[str, ReadResult] = {}
+        self.path = directory / POOL_FILE
+        self._stored: dict[str, bytes] | None = None  # loaded on first use
+        self._kept: dict[str, bytes] = {}  # what this read used or added: the next file
+        self._changed = False
+        self.read_anew: set[str] = set()  # files this read parsed (project-relative paths)
         self._version = version("chapbook")  # a few ms a call: once, not per file
 
     def key(self, relative: str, raw: bytes, settings: ReadSettings) -> str | None:
@@ -50,35 +60,58 @@ class ReadCache:
     def get(self, key: str) -> ReadResult | None:
         from . import ReadResult
 
-        self.used.add(key)
-        entry = self.directory / f"{key}.pickle"
-        try:
-            with open(entry, "rb") as stream:
-                stored_key, result = pickle.load(stream)
-            if stored_key == key and isinstance(result, ReadResult):
-                return result
-        except FileNotFoundError:
+        blob = self._entries().get(key)
+        if blob is None:
             return None
-        except Exception:  # truncated, altered or from another chapbook: read again
-            pass
-        entry.unlink(missing_ok=True)
-        return None
+        try:
+            result = pickle.loads(blob)
+        except Exception:  # from another chapbook: read again
+            return None
+        if not isinstance(result, ReadResult):
+            return None
+        self._kept[key] = blob
+        return result
 
-    def put(self, key: str, result: ReadResult) -> None:
-        """Keep a new reading; it is written by `save`, once the build has succeeded."""
-        self._new[key] = result
+    def put(self, key: str, result: ReadResult, pickled: bytes | None = None) -> None:
+        """Keep a new reading (`pickled`, if the caller has its pickle already); it is
+        written by `save`, once the build has succeeded."""
+        self._kept[key] = pickled or pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        self._changed = True
 
     def save(self) -> None:
-        """Write the new entries and remove those this read did not use (files edited,
-        renamed or removed). A cache that cannot be written costs time, not the build."""
-        try:
+        """Write the entries this read used or added, if they differ from the file's. A
+        cache that cannot be written costs time, not the build."""
+        if not self._changed and self._kept.keys() == self._entries().keys():
+            return
+        payload = pickle.dumps(self._kept, pickle.HIGHEST_PROTOCOL)
+        with contextlib.suppress(OSError):
             self.directory.mkdir(parents=True, exist_ok=True)
-            for key, result in self._new.items():
-                replace_file(self.directory / f"{key}.pickle",
-                             pickle.dumps((key, result), pickle.HIGHEST_PROTOCOL))
-            for entry in self.directory.glob("*.pickle"):
-                if entry.stem not in self.used:
-                    entry.unlink(missing_ok=True)
-        except OSError:
-            pass
-        self._new.clear()
+            replace_file(self.path, hashlib.sha256(payload).digest() + payload)
+            self._stored, self._changed = dict(self._kept), False
+            for older in self.directory.glob("*.pickle"):  # one file an entry, before
+                if older.name != POOL_FILE:
+                    older.unlink(missing_ok=True)
+
+    def _entries(self) -> dict[str, bytes]:
+        if self._stored is None:
+            self._stored = _load(self.path)
+        return self._stored
+
+
+def _load(path: Path) -> dict[str, bytes]:
+    """The stored entries; none if the file is missing, damaged or not chapbook's."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    payload = memoryview(data)[_HEADER:]
+    if hashlib.sha256(payload).digest() != data[:_HEADER]:
+        return {}
+    try:
+        entries = pickle.loads(payload)
+    except Exception:
+        return {}
+    if not isinstance(entries, dict) or not all(
+            isinstance(k, str) and isinstance(v, bytes) for k, v in entries.items()):
+        return {}
+    return entries
