@@ -109,3 +109,19 @@ def test_the_sample_needs_no_missing_glyph_in_any_style(style: str) -> None:
     assert [str(d) for d in the_plan.diagnostics if d.code == "missing-glyph"] == []
     languages = {p.language for book in the_plan.anthologies for p in book.pieces}
     assert {"en", "fr", "ko"} <= languages
+
+
+def test_a_glyph_missing_only_from_a_footnote_is_found(tmp_path: Path) -> None:
+    noted = GOOD_REVIEW + f"\nA claim.[^1]\n\n[^1]: Said in {ARABIC_TEXT[:5]}.\n"
+    root = write_project(tmp_path / "p", {"noted.md": noted})
+    result = run_chapbook("check", cwd=root)
+    assert result.code == 0 and "covers 'م' (U+0645)" in result.stderr, result.stderr
+
+
+def test_the_quick_glyph_check_sees_every_printed_character() -> None:
+    from chapbook.preflight import _printed_text, _unprinted_text
+
+    the_plan = plan(REPO, BuildOptions())
+    for piece in the_plan.manuscripts:
+        quick = _unprinted_text(piece)
+        assert quick is None or set(_printed_text(piece)) <= set(quick) | {" ", "\n"}, piece.slug

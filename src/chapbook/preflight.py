@@ -31,6 +31,7 @@ UNHYPHENATED = frozenset({"zh", "ja", "ko", "th", "lo", "km", "my", "ar", "he", 
                           "yi", "ps", "sd", "ug", "dv"})
 _SHOWN = 4  # characters named in one message; the rest are counted
 _TAG = re.compile(r"<[^>]+>")
+_OTHER_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);)")
 
 
 def preflight(project: Project, books: Sequence[Anthology],
@@ -61,6 +62,9 @@ def _pieces(book: Anthology) -> list[Manuscript]:
 def piece_glyphs(piece: Manuscript, covered: frozenset[int], style: Style,
                  root: Path) -> list[Diagnostic]:
     """One warning per script a piece needs and the style's fonts lack."""
+    quick = _unprinted_text(piece)
+    if quick is not None and not uncovered(quick, covered):
+        return []  # the usual case, found without making the print body
     missing = uncovered(_printed_text(piece), covered)
     if not missing:
         return []
@@ -71,13 +75,27 @@ def piece_glyphs(piece: Manuscript, covered: frozenset[int], style: Style,
 
 def _printed_text(piece: Manuscript) -> str:
     """What the print edition prints of a piece: its metadata and its body, as text."""
+    body = html.unescape(_TAG.sub(" ", print_body(piece.body_html)))
+    return "\n".join([*_fields(piece), body])
+
+
+def _unprinted_text(piece: Manuscript) -> str | None:
+    """The metadata and the body's markup as it is: every character the piece prints is
+    in it (the print body only drops footnote lists and back-links, and XML's own entities
+    stand for characters markup has), so if the fonts cover this they cover the piece.
+    None when the body has other entities or character references."""
+    if _OTHER_ENTITY.search(piece.body_html):
+        return None
+    return "\n".join([*_fields(piece), piece.body_html])
+
+
+def _fields(piece: Manuscript) -> list[str]:
     work = piece.work
     fields = [piece.title, piece.standfirst or "", piece.byline]
     if work:
         fields += [work.title, work.platform or "", work.publisher or "", work.label or "",
                    *work.creators, *work.cast]
-    body = html.unescape(_TAG.sub(" ", print_body(piece.body_html)))
-    return "\n".join([*fields, body])
+    return fields
 
 
 def uncovered(text: str, covered: frozenset[int]) -> list[str]:
