@@ -1,25 +1,27 @@
-"""The build, as its stages: read -> collect -> render -> write."""
+"""A build: nothing to do if nothing changed since the last one; otherwise the PDF
+workers start loading WeasyPrint, and only then is the pipeline (pipeline.py) loaded and
+run, so that the workers are ready by the time the first chunk is.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import uptodate
-from .anthology import Anthology
-from .collect import CollectOptions, collect, unknown_anthologies
-from .config import Project, load_project
-from .diagnostics import Diagnostic, error, has_errors, info, relative_path
-from .models import Manuscript
+from .diagnostics import Diagnostic, has_errors
 from .options import BuildOptions
-from .output import atomic_target
-from .pagesetup import PageSetup, page_setup
-from .preflight import preflight
-from .readers import ReadCache, ReadSettings, read_pool
-from .render import malformed_documents, render_epub, render_print
-from .styles import Style, load_style
 from .workers import LazyPool, default_jobs
+
+if TYPE_CHECKING:
+    from .anthology import Anthology
+    from .config import Project
+    from .models import Manuscript
+    from .readers import ReadCache
+
+__all__ = ["BuildOptions", "BuildReport", "Plan", "Progress", "build", "output_name", "plan"]
 
 AUTO_CHUNK_THRESHOLD = 16  # pieces; up to this, "auto" renders a PDF in one pass
 
@@ -55,34 +57,10 @@ class BuildReport:
 
 
 def plan(root: Path, options: BuildOptions, read_cache: ReadCache | None = None) -> Plan:
-    """Read the config and the pool, then collect the anthologies. Writes nothing but
-    `read_cache` entries, when a build passes one."""
-    project, problems = load_project(root)
-    if project is None:
-        return Plan(None, diagnostics=tuple(problems))
-    problems += unknown_anthologies(project, options.only)
-    manuscripts_dir = project.manuscripts_dir
-    if not manuscripts_dir.is_dir():
-        problems.append(error("no-manuscripts", f"no folder '{project.config.manuscripts}'",
-                              project.location_of("manuscripts"),
-                              "create it and put .md or .txt manuscripts in it"))
-        return Plan(project, diagnostics=tuple(problems))
-    if not manuscripts_dir.resolve().is_relative_to(root.resolve()):
-        problems.append(error("outside-project", f"the manuscripts folder "
-                              f"'{project.config.manuscripts}' is outside the project",
-                              project.location_of("manuscripts"),
-                              "keep the manuscripts inside the project folder"))
-        return Plan(project, diagnostics=tuple(problems))
-    press = project.config.press
-    settings = ReadSettings(root=root, default_language=press.language,
-                            rating_scale=press.rating_scale, raw_html=press.raw_html)
-    results = read_pool(manuscripts_dir, settings, read_cache)
-    pool = tuple(r.manuscript for r in results if r.manuscript is not None)
-    problems += [d for r in results for d in r.diagnostics]
-    books, found = collect(project, pool, CollectOptions(options.include_drafts, options.only))
-    if "pdf" in options.formats:  # the glyph check is about the print edition
-        found += preflight(project, books, options.style)
-    return Plan(project, pool, tuple(books), tuple(problems + found))
+    """Read the config and the pool, then collect the anthologies (see pipeline.plan)."""
+    from .pipeline import plan as plan_pipeline
+
+    return plan_pipeline(root, options, read_cache)
 
 
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
@@ -92,24 +70,23 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     previous = uptodate.unchanged(out_dir, key)
     if previous is not None:
         return BuildReport(Plan(None), tuple(previous[0]), tuple(previous[1]), up_to_date=True)
-    reads = ReadCache(out_dir / ".cache" / "read")
-    report = _build(root, options, out_dir, progress, reads)
+    with LazyPool(options.jobs or default_jobs()) as pdf_workers:
+        if _chunks_likely(root, options, pdf_workers.jobs):
+            from .pdfchunk import warm_worker
+
+            # WeasyPrint loads while the pipeline loads and reads the pool
+            pdf_workers.warm(warm_worker, _workers_to_warm(out_dir, pdf_workers.jobs))
+        from .pipeline import plan_and_write
+        from .readers import ReadCache
+
+        reads = ReadCache(out_dir / ".cache" / "read")
+        report = plan_and_write(root, options, out_dir, progress, reads, pdf_workers)
     if report.outputs and not has_errors(report.all_diagnostics, options.strict):
         uptodate.remember(out_dir, key, report.outputs, report.all_diagnostics)
         reads.save()
     else:
         uptodate.forget(out_dir)
     return report
-
-
-def _build(root: Path, options: BuildOptions, out_dir: Path, progress: Progress | None,
-           reads: ReadCache) -> BuildReport:
-    with LazyPool(options.jobs or default_jobs()) as pdf_workers:
-        if _chunks_likely(root, options, pdf_workers.jobs):
-            from .pdfbook import warm_worker
-
-            pdf_workers.warm(warm_worker)  # WeasyPrint loads while the pool is read
-        return _plan_and_write(root, options, out_dir, progress, reads, pdf_workers)
 
 
 def _chunks_likely(root: Path, options: BuildOptions, jobs: int) -> bool:
@@ -126,144 +103,18 @@ def _chunks_likely(root: Path, options: BuildOptions, jobs: int) -> bool:
         return False
 
 
-def _plan_and_write(root: Path, options: BuildOptions, out_dir: Path,
-                    progress: Progress | None, reads: ReadCache,
-                    pdf_workers: LazyPool) -> BuildReport:
-    the_plan = plan(root, options, reads)
-    if the_plan.project is None or has_errors(the_plan.diagnostics, options.strict):
-        return BuildReport(the_plan)
-    outputs: list[Path] = []
-    problems: list[Diagnostic] = []
-    for book in the_plan.anthologies:
-        for fmt, profile in _editions(book, options):
-            target = out_dir / output_name(book.slug, fmt, profile)
-            if progress:
-                progress.begin(target.name)
-            written, found = _write(the_plan.project, book, fmt, profile, target, options,
-                                    progress, pdf_workers)
-            outputs += written
-            problems += found
-            if options.validate and fmt == "epub" and written:
-                problems += _validate(the_plan.project.root, book, written[0], progress)
-    return BuildReport(the_plan, tuple(outputs), tuple(problems))
-
-
-def _validate(root: Path, book: Anthology, epub: Path,
-              progress: Progress | None) -> list[Diagnostic]:
-    from .validate import validation_diagnostics
-
-    if progress:
-        progress.begin(f"{book.slug}.epub (EPUBCheck)")
-    return validation_diagnostics(book, epub, relative_path(epub, root))
-
-
-def _editions(book: Anthology, options: BuildOptions) -> list[tuple[str, str | None]]:
-    """(format, PDF profile) pairs to build for a book."""
-    wanted = [f for f in options.formats if f in book.config.formats]
-    editions: list[tuple[str, str | None]] = [("epub", None)] if "epub" in wanted else []
-    if "pdf" in wanted:
-        profiles = options.profiles or tuple(book.config.print.profiles)
-        editions += [("pdf", profile) for profile in profiles]
-    return editions
+def _workers_to_warm(out_dir: Path, jobs: int) -> int:
+    """Every worker for a first build; one when earlier builds left chunks, so that
+    probably a few render: warming the others would take the cores the parent needs to
+    find which (their loading competes with its reading and keying)."""
+    try:
+        with os.scandir(out_dir / ".cache" / "pdf") as entries:
+            return 1 if any(True for _ in entries) else jobs
+    except OSError:
+        return jobs
 
 
 def output_name(slug: str, fmt: str, profile: str | None) -> str:
     """build/<slug>.epub, build/<slug>.pdf (print), build/<slug>-screen.pdf."""
     suffix = f"-{profile}" if profile and profile != "print" else ""
     return f"{slug}{suffix}.{fmt}"
-
-
-def _write(project: Project, book: Anthology, fmt: str, profile: str | None, target: Path,
-           options: BuildOptions, progress: Progress | None,
-           pdf_workers: LazyPool) -> tuple[list[Path], list[Diagnostic]]:
-    style, problems = load_style(options.style or book.config.style, project.root,
-                                 project.fallback_fonts)
-    if style is None:
-        return [], problems
-    try:
-        if fmt == "epub":
-            found, written = _write_epub(book, style, target)
-            problems += found
-            if not written:
-                return [], problems
-        else:
-            written, found = _write_pdf(project, book, style, profile or "print", target,
-                                        options, progress, pdf_workers)
-            problems += found
-            if not written:
-                return [], problems
-    except OSError as exc:
-        problems.append(error("write-failed", f"cannot write {target}: {exc.strerror or exc}",
-                              None, "check that the output folder is writable and not full"))
-        return [], problems
-    return [target], problems
-
-
-def _write_pdf(project: Project, book: Anthology, style: Style, profile: str, target: Path,
-               options: BuildOptions, progress: Progress | None,
-               pdf_workers: LazyPool) -> tuple[bool, list[Diagnostic]]:
-    """Chunked and parallel where the result is the same as one pass; one pass otherwise.
-
-    One pass is used on request, for books of a few pieces (chunks cost a fixed overhead
-    each and gain nothing there), for the screen profile (no recto openings: a chunk's
-    place in the book changes its mirrored margins) and for PDF/A and PDF/UA (a merge
-    would lose their metadata and structure tree).
-    """
-    from .pdfbook import ChunkedPdf, ChunkingError
-
-    setup = page_setup(book.config.print, profile)
-    roots = (project.root, *style.layers)
-    one_pass = (options.pdf_mode == "single" or profile == "screen"
-                or book.config.print.pdf_variant is not None
-                or (options.pdf_mode == "auto" and len(book.pieces) <= AUTO_CHUNK_THRESHOLD))
-    if not one_pass:
-        chunked = ChunkedPdf(book, style, setup, roots, project.root,
-                             (options.out_dir or project.root / "build") / ".cache" / "pdf",
-                             pdf_workers.jobs, progress.advance if progress else None,
-                             pdf_workers)
-        try:
-            with atomic_target(target) as temporary:
-                result = chunked.write(temporary, previous=target)
-                if not result.written:
-                    raise _NotWritten(list(result.diagnostics))
-            return True, list(result.diagnostics)
-        except _NotWritten as refused:
-            return False, refused.diagnostics
-        except ChunkingError as exc:
-            note = info("pdf-single-pass", f"{target.name}: rendered in one pass ({exc})")
-            written, found = _single_pass(book, style, setup, roots, project, target)
-            return written, [note, *found]
-    return _single_pass(book, style, setup, roots, project, target)
-
-
-def _single_pass(book: Anthology, style: Style, setup: PageSetup, roots: tuple[Path, ...],
-                 project: Project, target: Path) -> tuple[bool, list[Diagnostic]]:
-    from .pdf import write_pdf
-
-    result = write_pdf(book, render_print(book, style, setup), target, roots, project.root)
-    return result.written, list(result.diagnostics)
-
-
-class _NotWritten(Exception):
-    """A chunked PDF was not written; carries the diagnostics that say why."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
-
-
-def _write_epub(book: Anthology, style: Style, target: Path) -> tuple[list[Diagnostic], bool]:
-    """Cover, documents, resources, package. ebooklib (and, for a generated cover,
-    WeasyPrint) load only here. Returns the diagnostics and whether the EPUB was written."""
-    from .cover import book_cover
-    from .epub import write_epub
-    from .resources import epub_resources
-
-    cover, problems = book_cover(book, style, target.parent / ".cache" / "cover")
-    rendition = render_epub(book, style, cover)
-    broken = malformed_documents(rendition, style)
-    if broken:
-        return problems + broken, False
-    resources, found = epub_resources(book, style, rendition, cover,
-                                      target.parent / ".cache" / "fonts")
-    write_epub(book, rendition, resources, target)
-    return problems + found, True

@@ -47,7 +47,7 @@ from .render import (
 from .styles import Style
 from .workers import LazyPool
 
-PIECES_PER_CHUNK = 6
+PIECES_PER_CHUNK = 3
 # The chunk cache is trimmed after each book to this many times what the book uses (and
 # at least CACHE_FLOOR bytes): room for other books and profiles of the project and for
 # undoing recent edits, without growing for ever as a pool is edited for years.
@@ -85,7 +85,8 @@ class ChunkedPdf:
 
     def __init__(self, anthology: Anthology, style: Style, setup: PageSetup,
                  roots: Sequence[Path], base: Path, cache_dir: Path, jobs: int,
-                 progress: Progress | None = None, pool: LazyPool | None = None) -> None:
+                 progress: Progress | None = None, pool: LazyPool | None = None,
+                 first: frozenset[str] = frozenset()) -> None:
         self.anthology = anthology
         self.style = style
         self.setup = setup
@@ -95,6 +96,7 @@ class ChunkedPdf:
         self.jobs = max(1, jobs)
         self.progress = progress
         self.pool = pool  # the build's workers, perhaps already warm; else the book's own
+        self.first = first  # sources whose chunks go to the workers first (edited ones)
         self.sheets = style.stylesheets("css/print.css")
         self.images = tuple(book_images(anthology, base).items())
         self.rendered = 0
@@ -110,7 +112,7 @@ class ChunkedPdf:
         self._total = len(chunks) * 2 + 4
         with contextlib.ExitStack() as stack:
             pool = self.pool or stack.enter_context(LazyPool(self.jobs))
-            body = self._render_all(pool, (self._body_job(runs) for runs in chunks))
+            body = self._render_body(pool, chunks)
             placed = place_chunks(chunks, body)
             numbers = page_numbers(placed)
             drafts = []
@@ -142,6 +144,18 @@ class ChunkedPdf:
         pages = self._assemble(target, previous, front, placed, furniture, back, blank[0])
         self._trim_cache([*body, *drafts, back, front, blank, *furniture])
         return ChunkedResult(pages, tuple(problems), True, self.rendered)
+
+    def _render_body(self, pool: LazyPool,
+                     chunks: Sequence[tuple[BodyRun, ...]]) -> list[tuple[Path, ChunkResult]]:
+        """The body chunks, in book order. Chunks with a piece in `first` are keyed (their
+        HTML made) first: after an edit, its chunk renders while the others are keyed."""
+        order = sorted(range(len(chunks)), key=lambda i: not self._goes_first(chunks[i]))
+        rendered = self._render_all(pool, (self._body_job(chunks[i]) for i in order))
+        in_book_order = dict(zip(order, rendered, strict=True))
+        return [in_book_order[i] for i in range(len(chunks))]
+
+    def _goes_first(self, runs: tuple[BodyRun, ...]) -> bool:
+        return any(piece.source.path in self.first for run in runs for piece in run.pieces)
 
     def _trim_cache(self, used: Sequence[tuple[Path, ChunkResult]]) -> None:
         size = sum(pdf.stat().st_size for pdf, _ in used)
@@ -363,13 +377,6 @@ def _check_furniture(chunk: _Placed, furniture: ChunkResult) -> None:
 @functools.cache
 def _versions() -> str:
     return f"chapbook {version('chapbook')} weasyprint {version('weasyprint')}"
-
-
-def warm_worker() -> None:
-    """Load WeasyPrint in a worker before its first chunk (see `LazyPool.warm`)."""
-    from .pdf import warm_up
-
-    warm_up()
 
 
 def _render_chunk(job: ChunkJob) -> ChunkResult:

@@ -9,9 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .anthology import Anthology
 from .diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from .anthology import Anthology
+
+
+def warm_worker() -> None:
+    """Load WeasyPrint in a worker before its first chunk (see `LazyPool.warm`). Defined
+    here, where importing it costs the parent nothing, so the workers start first."""
+    from .pdf import warm_up
+
+    warm_up()
 
 
 def book_images(anthology: Anthology, base: Path) -> dict[Path, Path]:

@@ -21,15 +21,10 @@ import jinja2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .diagnostics import Diagnostic, Location, error
+from .shipped import builtin_styles_dir
 
 MANIFEST = "style.toml"
 MAX_DEPTH = 8  # inheritance chains longer than this are surely a loop
-
-
-def builtin_styles_dir() -> Path:
-    """A wheel carries the styles inside the package; a source checkout has them at its top."""
-    packaged = Path(__file__).parent / "styles"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "styles"
 
 
 def builtin_style_names() -> list[str]:

@@ -22,7 +22,7 @@ from typing import Any
 from .diagnostics import Diagnostic, from_record, to_record
 from .hashing import digest, file_digest
 from .output import replace_file
-from .styles import builtin_styles_dir
+from .shipped import builtin_styles_dir
 
 RECORD = Path(".cache") / "build.json"
 
