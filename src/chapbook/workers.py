@@ -35,9 +35,8 @@ class LazyPool:
         self._worked = True
         return self._started().submit(fn, *args)
 
-    def warm(self, fn: Callable[[], object], workers: int | None = None) -> None:
-        """Run `fn` once in each of `workers` workers (all of them by default)."""
-        for _ in range(min(workers or self.jobs, self.jobs)):
+    def warm(self, fn: Callable[[], object]) -> None:
+        for _ in range(self.jobs):
             self._started().submit(fn)
 
     def _started(self) -> ProcessPoolExecutor:
