@@ -118,6 +118,11 @@ def canonical_objects(pdf: bytes) -> list[bytes]:
         subprocess.run(["qpdf", "--qdf", "--object-streams=disable", "--static-id",
                         str(source), str(qdf)], check=True, capture_output=True)
         lines = qdf.read_bytes().split(b"\n")
-    return [line for line in lines
-            if not line.startswith((b"%% Original object ID", b"  /ID ["))
-            and not re.fullmatch(rb"\d{10} \d{5} [nf] ?", line)]
+    kept = []
+    for line in lines:
+        if kept and kept[-1] == b"startxref":  # the offset of the cross-reference table
+            continue
+        if not line.startswith((b"%% Original object ID", b"  /ID [")) and not re.fullmatch(
+                rb"\d{10} \d{5} [nf] ?", line):
+            kept.append(line)
+    return kept

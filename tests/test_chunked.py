@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -175,6 +176,7 @@ def test_an_edit_patches_the_previous_book_into_the_fully_assembled_one(
     assert run_chapbook(*build, cwd=root).code == 0
     record = root / "build" / ".cache" / "pdf" / f"{BOOK}.pdf.assembly.json"
     assert json.loads(record.read_text())["patched"] is False  # nothing to patch yet
+    first = (root / "build" / f"{BOOK}.pdf").read_bytes()
     review = root / "manuscripts" / "night-ward.md"
     review.write_text(review.read_text(encoding="utf-8").replace(
         "A drip stand", "An infirmary drip stand"), encoding="utf-8")
@@ -182,6 +184,12 @@ def test_an_edit_patches_the_previous_book_into_the_fully_assembled_one(
     assert json.loads(record.read_text())["patched"] is True
     patched = root / "patched.pdf"
     patched.write_bytes((root / "build" / f"{BOOK}.pdf").read_bytes())
+    # an incremental update: the previous file, then a revision far smaller than the book
+    assert patched.read_bytes().startswith(first)
+    assert len(patched.read_bytes()) - len(first) < len(first) / 2
+    check = subprocess.run(["qpdf", "--check", str(patched)], capture_output=True, text=True)
+    assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, (
+        check.stdout + check.stderr)
     record.unlink()  # the same input, assembled in full
     (root / "build" / ".cache" / "build.json").unlink()
     assert run_chapbook(*build, cwd=root).code == 0
@@ -216,3 +224,12 @@ def test_an_edit_patches_the_previous_book_into_the_fully_assembled_one(
     assert run_chapbook(*build, cwd=root).code == 0
     assert json.loads(record.read_text())["patched"] is True
     assert "/Subject" not in PdfReader(full).metadata
+    # a book patched again and again is assembled in full once it has grown by half
+    grown = json.loads(record.read_text())
+    grown["base_size"] = full.stat().st_size // 2
+    record.write_text(json.dumps(grown))
+    review.write_text(review.read_text(encoding="utf-8").replace("hospital", "clinic"),
+                      encoding="utf-8")
+    assert run_chapbook(*build, cwd=root).code == 0
+    assert json.loads(record.read_text())["patched"] is False
+    assert "clinic" in " ".join(page_texts(full))

@@ -98,6 +98,8 @@ class ChunkedPdf:
         self.pool = pool  # the build's workers, perhaps already warm; else the book's own
         self.first = first  # sources whose chunks go to the workers first (edited ones)
         self.sheets = style.stylesheets("css/print.css")
+        self._style_key = digest(style.font_css, *(p.read_bytes() for p in self.sheets),
+                                 _versions())  # read once: every job's key includes it
         self.images = tuple(book_images(anthology, base).items())
         self.rendered = 0
         self._done = 0
@@ -209,8 +211,7 @@ class ChunkedPdf:
 
     def _job(self, html: str, extra_css: str) -> _Keyed:
         css = self.setup.css + extra_css
-        key = digest(html, css, self.style.font_css, *(p.read_bytes() for p in self.sheets),
-                     _versions())
+        key = digest(html, css, self._style_key)
         return key, ChunkJob(html, self.style.font_css, self.sheets, css, self.roots,
                              self.base, self.cache.temporary_path(key), self.images)
 

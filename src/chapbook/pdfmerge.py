@@ -8,18 +8,24 @@ page labels and metadata. qpdf copies and writes pages in C++: a 1,700-page book
 assembled in about a second (pypdf took several).
 
 A rebuild after an edit usually changes a chunk's content but not its page count. Then the
-previous book is patched instead: only the pages of changed chunks are replaced, and the
-book-wide parts are made again. A record beside the chunk cache says what the previous
-book was made of; the book is patched only if it is still the file that record describes
-and every chunk keeps its place. A patched book has the objects and content a full
-assembly gives (only their order in the file, and the file's first identifier, may differ).
+previous book is patched instead: its bytes are kept and an incremental update is appended
+(the changed chunks' pages, given to the old page objects, and the book-wide parts made
+again), so a one-word fix writes tens of kilobytes, not the whole book. A record beside the
+chunk cache says what the previous book was made of; the book is patched only if it is
+still the file that record describes, every chunk keeps its place, and it has not grown by
+half since its last full assembly (replaced objects stay in the file, unused). Read, a
+patched book has the objects and content a full assembly gives.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import json
-from collections.abc import Sequence
+import re
+import shutil
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,12 +77,14 @@ def assemble(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
              previous: Previous | None = None) -> int:
     """Write the book to `target`, patching `previous` where it can; returns its page count."""
     shape = _shape(chunks, blank_page, first_body_page, language, links)
-    pages = _patch(previous, shape, chunks, links, target) if previous else None
-    patched = pages is not None
-    if pages is None:
+    patched = _patch(previous, shape, chunks, links, target) if previous else None
+    if patched:
+        pages, base_size, sha256 = patched
+    else:
         pages = _assemble_all(chunks, blank_page, first_body_page, links, language, target)
+        base_size, sha256 = None, None
     if previous:
-        _remember(previous.record, shape, chunks, target, patched)
+        _remember(previous.record, shape, chunks, links, target, pages, base_size, sha256)
     return pages
 
 
@@ -105,7 +113,10 @@ def _save(book: Pdf, target: Path) -> None:
 
 # ---- patching the previous book -----------------------------------------------------------
 
-RECORD_SCHEMA = 1
+RECORD_SCHEMA = 2
+# A patched book keeps its replaced objects (an incremental update only adds); once it has
+# grown by this much over its last full assembly, the next build assembles it in full.
+GROWTH_LIMIT = 1.5
 
 
 def _shape(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
@@ -120,31 +131,55 @@ def _shape(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
 
 
 def _remember(record: Path, shape: dict[str, object], chunks: Sequence[Piece],
-              written: Path, patched: bool) -> None:
-    data = {**shape, "chunks": [c.pdf.name for c in chunks], "sha256": file_digest(written),
-            "patched": patched}
+              links: BookLinks, written: Path, pages: int, base_size: int | None,
+              sha256: str | None = None) -> None:
+    """`base_size`: the size of the last full assembly (None: this was one); `sha256`:
+    the written book's, when the caller has it."""
+    data = {**shape, "chunks": [c.pdf.name for c in chunks],
+            "destinations": _destinations_digest(links), "outline": _outline_digest(links),
+            "sha256": sha256 or file_digest(written), "pages": pages,
+            "patched": base_size is not None,
+            "base_size": base_size if base_size is not None else written.stat().st_size}
     with contextlib.suppress(OSError):  # without a record the next build assembles in full
         replace_file(record, json.dumps(data).encode("utf-8"))
 
 
 def _patch(previous: Previous, shape: dict[str, object], chunks: Sequence[Piece],
-           links: BookLinks, target: Path) -> int | None:
-    """The page count of the patched book written to `target`; None if it cannot be patched."""
+           links: BookLinks, target: Path) -> tuple[int, int, str] | None:
+    """(pages, size of the last full assembly, SHA-256) of the patched book written to
+    `target`; None if the previous book cannot be patched.
+
+    The previous book's bytes are kept and a revision is appended to them (an incremental
+    update): the changed chunks' pages, in place of the old ones, and the remade names,
+    links and bookmarks. Nothing else is written again."""
     try:
         record = json.loads(previous.record.read_text(encoding="utf-8"))
+        base_size = int(record["base_size"])
         if ({k: record.get(k) for k in shape} != shape
-                or record.get("sha256") != file_digest(previous.book)):
+                or previous.book.stat().st_size > GROWTH_LIMIT * base_size):
+            return None
+        with previous.book.open("rb") as stream:
+            hasher = hashlib.file_digest(stream, "sha256")
+        if record.get("sha256") != hasher.hexdigest():
             return None
         old_names: list[str] = record["chunks"]
+        if _same_book(record, chunks, links):  # rendered again as it was (a touched file)
+            shutil.copyfile(previous.book, target)
+            return int(record["pages"]), base_size, hasher.hexdigest()
         with Pdf.open(previous.book) as book:
             sources: list[Pdf] = []
             try:
-                replaced = _replace_changed(book, chunks, old_names, sources)
+                revision = _Revision(book)
+                replaced = _replace_changed(book, chunks, old_names, sources, revision)
                 if chunks[0].pdf.name != old_names[0]:
                     _metadata(book, sources[0], str(shape["language"]))
-                _redo_destinations(book, links, replaced)
-                _save(book, target)
-                return len(book.pages)
+                    revision.touched.append(book.docinfo)
+                _redo_destinations(book, links, replaced, record)
+                revision.touched.append(book.Root)
+                appended = revision.append(previous.book, target,
+                                           digest(*(c.pdf.name for c in chunks)))
+                hasher.update(appended)
+                return len(book.pages), base_size, hasher.hexdigest()
             finally:
                 for source in sources:
                     source.close()
@@ -152,9 +187,17 @@ def _patch(previous: Previous, shape: dict[str, object], chunks: Sequence[Piece]
         return None  # an unreadable record or book: assemble in full
 
 
+def _same_book(record: dict[str, object], chunks: Sequence[Piece], links: BookLinks) -> bool:
+    return (record["chunks"] == [c.pdf.name for c in chunks]
+            and record.get("destinations") == _destinations_digest(links)
+            and record.get("outline") == _outline_digest(links) and "pages" in record)
+
+
 def _replace_changed(book: Pdf, chunks: Sequence[Piece], old_names: Sequence[str],
-                     sources: list[Pdf]) -> set[int]:
-    """Put each changed chunk's pages (with their furniture) in place of its old ones."""
+                     sources: list[Pdf], revision: _Revision) -> set[int]:
+    """Give each changed chunk's pages (with their furniture) to the page objects of its
+    old ones: the page tree, and every reference to those pages, stay as they are."""
+    pages = [page.obj for page in book.pages]
     replaced: set[int] = set()
     position = 0
     for chunk, old_name in zip(chunks, old_names, strict=True):
@@ -166,23 +209,127 @@ def _replace_changed(book: Pdf, chunks: Sequence[Piece], old_names: Sequence[str
             if overlays is not None:
                 sources.append(overlays)
             for index, page in enumerate(reader.pages):
-                book.pages[position + index] = page
+                old = pages[position + index]
+                _take_content(book, old, reader, page.obj)
                 if overlays is not None:
-                    _overlay(book, book.pages[position + index], overlays.pages[index], index)
+                    _overlay(book, pikepdf.Page(old), overlays.pages[index], index)
+                revision.touched.append(old)
                 replaced.add(position + index)
         position += chunk.pages
     return replaced
 
 
-def _redo_destinations(book: Pdf, links: BookLinks, replaced: set[int]) -> None:
-    """Anchors in changed chunks may have moved: the names and bookmarks are made again,
-    and the links between chunks are added to the new pages (the others keep theirs)."""
-    del book.Root.Names
-    if Name.Outlines in book.Root:
-        del book.Root.Outlines
-    _destinations(book, BookLinks(links.destinations,
-                                  [link for link in links.links if link[0] in replaced],
-                                  links.outline))
+def _take_content(book: Pdf, page: Dictionary, reader: Pdf, new: Dictionary) -> None:
+    """Make `page` the copy of `new` (a page of `reader`), keeping its place in the tree."""
+    # A copy without /Parent, so that copying does not follow it into the chunk's tree
+    loose = reader.make_indirect(Dictionary({k: v for k, v in new.items() if k != "/Parent"}))
+    copied = book.copy_foreign(loose)
+    for key in [str(key) for key in page if key != "/Parent"]:
+        del page[key]
+    for key, value in copied.items():
+        page[str(key)] = value
+
+
+def _redo_destinations(book: Pdf, links: BookLinks, replaced: set[int],
+                       record: dict[str, object]) -> None:
+    """The links between chunks are added to the new pages (the others keep theirs). The
+    page objects stayed, so the names and bookmarks are made again only if an anchor
+    moved or a bookmark changed."""
+    pages = [page.obj for page in book.pages]
+    if record.get("destinations") != _destinations_digest(links):
+        _names(book, links, pages)
+    _links(book, (link for link in links.links if link[0] in replaced), links, pages)
+    if record.get("outline") != _outline_digest(links):
+        _outline(book, links)
+
+
+def _destinations_digest(links: BookLinks) -> str:
+    return digest(json.dumps(sorted(links.destinations.items())))
+
+
+def _outline_digest(links: BookLinks) -> str:
+    entries = [(e.title, e.target, e.level, links.destinations.get(e.target))
+               for e in links.outline]
+    return digest(json.dumps(entries))
+
+
+class _Revision:
+    """An incremental update of an open book: every object made since it was opened, and
+    the old objects changed in place (`touched`), appended to a copy of its file."""
+
+    def __init__(self, book: Pdf) -> None:
+        self.book = book
+        self.first_new = int(book.trailer.Size)  # objects from this number on are new
+        self.touched: list[pikepdf.Object] = []
+
+    def append(self, previous: Path, target: Path, revision_id: str) -> bytes:
+        """Write `previous` and the revision to `target`; return the revision's bytes."""
+        objects = {obj.objgen[0]: obj for obj in self.touched}
+        objects |= {number: self.book.get_object(number, 0)
+                    for number in range(self.first_new, len(self.book.objects) + 1)}
+        shutil.copyfile(previous, target)
+        with target.open("r+b") as stream:
+            start = stream.seek(0, io.SEEK_END)
+            offsets: dict[int, int] = {}
+            chunks = []
+            position = start
+            for number in sorted(objects):
+                offsets[number] = position
+                data = _serialised(number, objects[number])
+                chunks.append(data)
+                position += len(data)
+            xref_number = len(self.book.objects) + 1  # the first number not in use
+            offsets[xref_number] = position
+            chunks.append(self._xref_stream(xref_number, offsets, _startxref(previous),
+                                            revision_id))
+            chunks.append(b"startxref\n%d\n%%%%EOF\n" % position)
+            revision = b"".join(chunks)
+            stream.write(revision)
+        return revision
+
+    def _xref_stream(self, number: int, offsets: dict[int, int], previous_xref: int,
+                     revision_id: str) -> bytes:
+        width = max(4, (max(offsets.values()).bit_length() + 7) // 8)
+        rows = b"".join(b"\x01" + offset.to_bytes(width, "big") + b"\x00\x00"
+                        for _, offset in sorted(offsets.items()))
+        index: list[int] = []
+        for object_number in sorted(offsets):
+            if index and index[-2] + index[-1] == object_number:
+                index[-1] += 1
+            else:
+                index += [object_number, 1]
+        trailer = self.book.trailer
+        first_id = trailer.ID[0] if Name.ID in trailer else String(revision_id)
+        fields = Dictionary(Type=Name.XRef, Size=number + 1, Index=Array(index),
+                            W=Array([1, width, 2]), Root=self.book.Root, Prev=previous_xref,
+                            ID=Array([first_id, String(bytes.fromhex(revision_id)[:16])]),
+                            Length=len(rows))
+        if Name.Info in trailer:
+            fields.Info = trailer.Info
+        return (b"%d 0 obj\n" % number + fields.unparse(resolved=True) + b"\nstream\n" + rows
+                + b"\nendstream\nendobj\n")
+
+
+def _serialised(number: int, obj: pikepdf.Object) -> bytes:
+    if isinstance(obj, pikepdf.Stream):
+        raw = obj.read_raw_bytes()
+        fields = Dictionary({k: v for k, v in obj.stream_dict.items() if k != "/Length"})
+        fields.Length = len(raw)
+        body = fields.unparse(resolved=True) + b"\nstream\n" + raw + b"\nendstream"
+    else:
+        body = obj.unparse(resolved=True)
+    return b"%d 0 obj\n" % number + body + b"\nendobj\n"
+
+
+def _startxref(path: Path) -> int:
+    """Where the last cross-reference section of a PDF file starts."""
+    with path.open("rb") as stream:
+        stream.seek(max(0, path.stat().st_size - 1024))
+        tail = stream.read()
+    found = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", tail)
+    if found is None:
+        raise ValueError(f"{path}: no startxref")
+    return int(found.group(1))
 
 
 def _append(book: Pdf, chunk: Piece, sources: list[Pdf]) -> None:
@@ -226,13 +373,28 @@ def _metadata(book: Pdf, front: Pdf, language: str) -> None:
 
 def _destinations(book: Pdf, links: BookLinks) -> None:
     pages = [page.obj for page in book.pages]  # indexing book.pages each time is slow
+    _names(book, links, pages)
+    _links(book, links.links, links, pages)
+    _outline(book, links)
+
+
+def _names(book: Pdf, links: BookLinks, pages: Sequence[pikepdf.Object]) -> None:
     names = NameTree.new(book)
     for name, (page, x, y) in sorted(links.destinations.items()):
         names[name] = Array([pages[page], Name.XYZ, x, y, 0])
     book.Root.Names = Dictionary(Dests=names.obj)
-    for page, target, rect in links.links:
+
+
+def _links(book: Pdf, chosen: Iterable[LinkRef], links: BookLinks,
+           pages: Sequence[pikepdf.Object]) -> None:
+    for page, target, rect in chosen:
         if target in links.destinations:
             _add_link(book, pages[page], target, rect)
+
+
+def _outline(book: Pdf, links: BookLinks) -> None:
+    if Name.Outlines in book.Root:
+        del book.Root.Outlines
     with book.open_outline() as outline:
         parents: dict[int, OutlineItem] = {}
         for entry in links.outline:
@@ -245,7 +407,7 @@ def _destinations(book: Pdf, links: BookLinks) -> None:
             parents[entry.level] = item
 
 
-def _add_link(book: Pdf, page: pikepdf.Dictionary, target: str, rect: Rect) -> None:
+def _add_link(book: Pdf, page: pikepdf.Object, target: str, rect: Rect) -> None:
     """A link to a named destination, as WeasyPrint writes its own internal links."""
     annotation = book.make_indirect(Dictionary(
         Type=Name.Annot, Subtype=Name.Link, Rect=Array(rect), Border=Array([0, 0, 0]),
