@@ -5,6 +5,7 @@ run, so that the workers are ready by the time the first chunk is.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -74,7 +75,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
             from .pdfchunk import warm_worker
 
             # WeasyPrint loads while the pipeline loads and reads the pool
-            pdf_workers.warm(warm_worker)
+            pdf_workers.warm(warm_worker, _workers_to_warm(out_dir, pdf_workers.jobs))
         from .pipeline import plan_and_write
         from .readers import ReadCache
 
@@ -100,6 +101,17 @@ def _chunks_likely(root: Path, options: BuildOptions, jobs: int) -> bool:
         return sum(1 for _ in folder.iterdir()) > AUTO_CHUNK_THRESHOLD
     except OSError:
         return False
+
+
+def _workers_to_warm(out_dir: Path, jobs: int) -> int:
+    """Every worker for a first build. One when earlier builds left chunks (probably few
+    render): warming more would take the cores the parent needs to find which ones, and
+    more workers start anyway if it sends several chunks at once."""
+    try:
+        with os.scandir(out_dir / ".cache" / "pdf") as entries:
+            return 1 if any(True for _ in entries) else jobs
+    except OSError:
+        return jobs
 
 
 def output_name(slug: str, fmt: str, profile: str | None) -> str:

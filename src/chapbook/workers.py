@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -19,38 +20,70 @@ def default_jobs() -> int:
 
 
 class LazyPool:
-    """Worker processes started on first use and stopped with the build.
+    """Up to `jobs` worker processes, started as work needs them and stopped with the build.
 
-    `warm` gives each worker something to load before real work arrives (WeasyPrint, while
-    the parent still reads the pool). If no real work ever comes, the workers are stopped
-    at exit rather than waited for: warming never delays the end of a build."""
+    `warm` gives workers something to load before real work arrives (WeasyPrint, while the
+    parent still reads the pool). Workers come in groups (one executor each): a group is
+    started only when every worker already started is busy, so a warmed first worker gets
+    the first job rather than an idle cold one. If no real work ever comes, the workers are
+    stopped at exit rather than waited for: warming never delays the end of a build."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self._stack = contextlib.ExitStack()
-        self._pool: ProcessPoolExecutor | None = None
+        self._groups: list[_Group] = []
         self._worked = False
 
     def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
         self._worked = True
-        return self._started().submit(fn, *args)
+        return self._least_busy().submit(fn, *args)
 
-    def warm(self, fn: Callable[[], object]) -> None:
-        for _ in range(self.jobs):
-            self._started().submit(fn)
+    def warm(self, fn: Callable[[], object], workers: int | None = None) -> None:
+        """Start `workers` workers (default: all) and run `fn` once in each."""
+        group = self._start(min(workers or self.jobs, self.jobs))
+        for _ in range(group.size):
+            group.pool.submit(fn)  # not counted: a warming worker is the one to wait for
 
-    def _started(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = self._stack.enter_context(worker_pool(self.jobs))
-        return self._pool
+    def _least_busy(self) -> _Group:
+        started = sum(group.size for group in self._groups)
+        if started < self.jobs and all(g.outstanding >= g.size for g in self._groups):
+            return self._start(self.jobs - started)
+        return min(self._groups, key=lambda group: group.outstanding / group.size)
+
+    def _start(self, size: int) -> _Group:
+        group = _Group(self._stack.enter_context(worker_pool(size)), size)
+        self._groups.append(group)
+        return group
 
     def __enter__(self) -> LazyPool:
         return self
 
     def __exit__(self, *exc: object) -> bool | None:
-        if self._pool is not None and not self._worked and exc[0] is None:
-            _stop(self._pool)
+        if not self._worked and exc[0] is None:
+            for group in self._groups:
+                _stop(group.pool)
         return self._stack.__exit__(*exc)  # type: ignore[arg-type]
+
+
+class _Group:
+    """An executor of `size` workers, and how many of its jobs have not finished."""
+
+    def __init__(self, pool: ProcessPoolExecutor, size: int) -> None:
+        self.pool = pool
+        self.size = size
+        self.outstanding = 0
+        self._lock = threading.Lock()  # jobs finish on the executor's thread
+
+    def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
+        with self._lock:
+            self.outstanding += 1
+        future = self.pool.submit(fn, *args)
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, _: Future[Any]) -> None:
+        with self._lock:
+            self.outstanding -= 1
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
