@@ -47,7 +47,7 @@ from .render import (
 from .styles import Style
 from .workers import LazyPool
 
-PIECES_PER_CHUNK = 3
+PIECES_PER_CHUNK = 2
 # The chunk cache is trimmed after each book to this many times what the book uses (and
 # at least CACHE_FLOOR bytes): room for other books and profiles of the project and for
 # undoing recent edits, without growing for ever as a pool is edited for years.
@@ -110,6 +110,17 @@ class ChunkedPdf:
     def write(self, target: Path, previous: Path | None = None) -> ChunkedResult:
         """Write the book to `target`; `previous` is where the last build put it (patched
         rather than assembled again when only the content of some chunks changed)."""
+        last = (pdfmerge.Previous(previous, self.cache.directory
+                                  / f"{previous.name}.assembly.json") if previous else None)
+        if last:
+            last.read_ahead()
+        try:
+            return self._write(target, last)
+        finally:
+            if last:
+                last.close()
+
+    def _write(self, target: Path, previous: pdfmerge.Previous | None) -> ChunkedResult:
         chunks = plan_chunks(self.anthology, PIECES_PER_CHUNK)
         self._total = len(chunks) * 2 + 4
         with contextlib.ExitStack() as stack:
@@ -163,7 +174,8 @@ class ChunkedPdf:
         size = sum(pdf.stat().st_size for pdf, _ in used)
         self.cache.trim({pdf.stem for pdf, _ in used}, max(CACHE_FLOOR, CACHE_FACTOR * size))
 
-    def _assemble(self, target: Path, previous: Path | None, front: tuple[Path, ChunkResult],
+    def _assemble(self, target: Path, previous: pdfmerge.Previous | None,
+                  front: tuple[Path, ChunkResult],
                   placed: Sequence[_Placed], furniture: Sequence[tuple[Path, ChunkResult]],
                   back: tuple[Path, ChunkResult], blank: Path) -> int:
         front_pages = front[1].pages
@@ -184,10 +196,8 @@ class ChunkedPdf:
         results = [front[1], *(c.result for c in placed), back[1]]
         links = pdfmerge.BookLinks(*_book_links(results, offsets),
                                    outline=outline(self.anthology))
-        record = (pdfmerge.Previous(previous, self.cache.directory
-                                    / f"{previous.name}.assembly.json") if previous else None)
         return pdfmerge.assemble(chunks, blank, body_start, links, self.anthology.language,
-                                 target, record)
+                                 target, previous)
 
     # ---- jobs --------------------------------------------------------------------------
 

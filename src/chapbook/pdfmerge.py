@@ -26,8 +26,10 @@ import json
 import re
 import shutil
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf, String
@@ -50,12 +52,33 @@ class Piece:
     pages: int = 0
 
 
-@dataclass(frozen=True)
 class Previous:
-    """The book a last assembly wrote, and the record of what it was made of."""
+    """The book a last assembly wrote, and the record of what it was made of.
 
-    book: Path
-    record: Path
+    `read_ahead` reads both (the record, the book's hash, the book opened) in a thread, so
+    that it is done while the workers render the chunks that changed. Whoever makes one
+    closes it."""
+
+    def __init__(self, book: Path, record: Path) -> None:
+        self.book = book
+        self.record = record
+        self._reading: Future[_Read | None] | None = None
+
+    def read_ahead(self) -> None:
+        thread = ThreadPoolExecutor(1, thread_name_prefix="chapbook-previous-book")
+        self._reading = thread.submit(_read, self)
+        thread.shutdown(wait=False)
+
+    def read(self) -> _Read | None:
+        """The record and the open book, if they can be patched; None otherwise."""
+        return self._reading.result() if self._reading else _read(self)
+
+    def close(self) -> None:
+        if self._reading is None or self._reading.exception() is not None:
+            return  # never read ahead, or failed (the assembly has said why)
+        read = self._reading.result()
+        if read is not None:
+            read.book.close()
 
 
 @dataclass(frozen=True)
@@ -144,6 +167,29 @@ def _remember(record: Path, shape: dict[str, object], chunks: Sequence[Piece],
         replace_file(record, json.dumps(data).encode("utf-8"))
 
 
+@dataclass(frozen=True)
+class _Read:
+    record: dict[str, Any]
+    hasher: hashlib._Hash  # of the previous book, to be continued with the revision
+    book: Pdf
+
+
+def _read(previous: Previous) -> _Read | None:
+    """The previous book, if it is the file its record describes and has not grown too
+    much since its last full assembly."""
+    try:
+        record = json.loads(previous.record.read_text(encoding="utf-8"))
+        if previous.book.stat().st_size > GROWTH_LIMIT * int(record["base_size"]):
+            return None
+        with previous.book.open("rb") as stream:
+            hasher = hashlib.file_digest(stream, "sha256")
+        if record.get("sha256") != hasher.hexdigest():
+            return None
+        return _Read(record, hasher, Pdf.open(previous.book))
+    except (OSError, ValueError, KeyError, TypeError, pikepdf.PdfError):
+        return None  # an unreadable record or book: assemble in full
+
+
 def _patch(previous: Previous, shape: dict[str, object], chunks: Sequence[Piece],
            links: BookLinks, target: Path) -> tuple[int, int, str] | None:
     """(pages, size of the last full assembly, SHA-256) of the patched book written to
@@ -152,37 +198,31 @@ def _patch(previous: Previous, shape: dict[str, object], chunks: Sequence[Piece]
     The previous book's bytes are kept and a revision is appended to them (an incremental
     update): the changed chunks' pages, in place of the old ones, and the remade names,
     links and bookmarks. Nothing else is written again."""
+    read = previous.read()
+    if read is None or {k: read.record.get(k) for k in shape} != shape:
+        return None
+    record, hasher, book = read.record, read.hasher, read.book
+    base_size = int(record["base_size"])
     try:
-        record = json.loads(previous.record.read_text(encoding="utf-8"))
-        base_size = int(record["base_size"])
-        if ({k: record.get(k) for k in shape} != shape
-                or previous.book.stat().st_size > GROWTH_LIMIT * base_size):
-            return None
-        with previous.book.open("rb") as stream:
-            hasher = hashlib.file_digest(stream, "sha256")
-        if record.get("sha256") != hasher.hexdigest():
-            return None
-        old_names: list[str] = record["chunks"]
         if _same_book(record, chunks, links):  # rendered again as it was (a touched file)
             shutil.copyfile(previous.book, target)
             return int(record["pages"]), base_size, hasher.hexdigest()
-        with Pdf.open(previous.book) as book:
-            sources: list[Pdf] = []
-            try:
-                revision = _Revision(book)
-                replaced = _replace_changed(book, chunks, old_names, sources, revision)
-                if chunks[0].pdf.name != old_names[0]:
-                    _metadata(book, sources[0], str(shape["language"]))
-                    revision.touched.append(book.docinfo)
-                _redo_destinations(book, links, replaced, record)
-                revision.touched.append(book.Root)
-                appended = revision.append(previous.book, target,
-                                           digest(*(c.pdf.name for c in chunks)))
-                hasher.update(appended)
-                return len(book.pages), base_size, hasher.hexdigest()
-            finally:
-                for source in sources:
-                    source.close()
+        sources: list[Pdf] = []
+        try:
+            revision = _Revision(book)
+            replaced = _replace_changed(book, chunks, record["chunks"], sources, revision)
+            if chunks[0].pdf.name != record["chunks"][0]:
+                _metadata(book, sources[0], str(shape["language"]))
+                revision.touched.append(book.docinfo)
+            _redo_destinations(book, links, replaced, record)
+            revision.touched.append(book.Root)
+            appended = revision.append(previous.book, target,
+                                       digest(*(c.pdf.name for c in chunks)))
+            hasher.update(appended)
+            return len(book.pages), base_size, hasher.hexdigest()
+        finally:
+            for source in sources:
+                source.close()
     except (OSError, ValueError, KeyError, TypeError, IndexError, pikepdf.PdfError):
         return None  # an unreadable record or book: assemble in full
 

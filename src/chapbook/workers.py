@@ -25,17 +25,15 @@ class LazyPool:
     `warm` gives workers something to load before real work arrives (WeasyPrint, while the
     parent still reads the pool). Workers come in groups (one executor each): a group is
     started only when every worker already started is busy, so a warmed first worker gets
-    the first job rather than an idle cold one. If no real work ever comes, the workers are
-    stopped at exit rather than waited for: warming never delays the end of a build."""
+    the first job rather than an idle cold one. At exit the workers are stopped rather than
+    waited for: neither warming nor unloading delays the end of a build."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self._stack = contextlib.ExitStack()
         self._groups: list[_Group] = []
-        self._worked = False
 
     def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
-        self._worked = True
         return self._least_busy().submit(fn, *args)
 
     def warm(self, fn: Callable[[], object], workers: int | None = None) -> None:
@@ -59,8 +57,8 @@ class LazyPool:
         return self
 
     def __exit__(self, *exc: object) -> bool | None:
-        if not self._worked and exc[0] is None:
-            for group in self._groups:
+        if exc[0] is None:  # the build has every result it asked for (or asked for none):
+            for group in self._groups:  # stopped, not waited for as they unload WeasyPrint
                 _stop(group.pool)
         return self._stack.__exit__(*exc)  # type: ignore[arg-type]
 
