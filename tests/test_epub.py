@@ -144,6 +144,20 @@ def test_night_terrors_has_an_epigraph_with_its_role(built_sample: Path) -> None
     assert quote.get(f"{{{NS['epub']}}}type") == "epigraph"
 
 
+def test_a_cover_that_cannot_be_generated_costs_the_cover_not_the_book(
+        tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW})
+    template = root / "styles" / "classic" / "templates" / "cover" / "cover.html.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text("<p>{{ book.no_such_thing.title }}</p>", encoding="utf-8")
+    result = run_chapbook("build", "--format", "epub", cwd=root)
+    assert result.code == 0, result.stderr
+    assert "warning: the cover of 'everything' could not be generated" in result.stderr
+    epub = root / "build" / "everything.epub"
+    assert "cover.xhtml" not in Epub(epub).spine()
+    assert epubcheck_messages(epub) == []
+
+
 @pytest.mark.parametrize("slug", ["comfort-watches", "night-terrors"])
 def test_generated_cover_is_the_cover_image_and_first_page(built_sample: Path, slug: str) -> None:
     epub = sample_epub(built_sample, slug)

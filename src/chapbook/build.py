@@ -70,17 +70,17 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     previous = uptodate.unchanged(out_dir, key)
     if previous is not None:
         return BuildReport(Plan(None), tuple(previous[0]), tuple(previous[1]), up_to_date=True)
-    with LazyPool(options.jobs or default_jobs()) as pdf_workers:
-        if _chunks_likely(root, options, pdf_workers.jobs):
+    with LazyPool(options.jobs or default_jobs()) as workers:
+        if _chunks_likely(root, options, workers.jobs):
             from .pdfchunk import warm_worker
 
             # WeasyPrint loads while the pipeline loads and reads the pool
-            pdf_workers.warm(warm_worker, _workers_to_warm(out_dir, pdf_workers.jobs))
+            workers.warm(warm_worker, _workers_to_warm(out_dir, workers.jobs))
         from .pipeline import plan_and_write
         from .readers import ReadCache
 
         reads = ReadCache(out_dir / ".cache" / "read")
-        report = plan_and_write(root, options, out_dir, progress, reads, pdf_workers)
+        report = plan_and_write(root, options, out_dir, progress, reads, workers)
     if report.outputs and not has_errors(report.all_diagnostics, options.strict):
         uptodate.remember(out_dir, key, report.outputs, report.all_diagnostics)
         reads.save()

@@ -23,7 +23,11 @@ from .output import replace_file
 from .styles import Style
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from PIL import Image
+
+    from .workers import LazyPool
 
 COVER_SIZE = (1600, 2400)  # pixels: the 1:1.5 most retailers ask for
 JPEG_QUALITY = 90
@@ -46,20 +50,63 @@ def book_cover(anthology: Anthology, style: Style,
     A generated cover is kept in `cache` by a hash of its HTML and the style's cover CSS
     and fonts, so that later EPUB builds neither render it again nor load WeasyPrint.
     """
+    return start_cover(anthology, style, cache).result()
+
+
+def start_cover(anthology: Anthology, style: Style, cache: Path | None = None,
+                workers: LazyPool | None = None) -> PendingCover:
+    """`book_cover`, except that a cover to generate is made in one of `workers` (if
+    given) while the caller goes on: `result()` waits for it."""
     alt = cover_alt(anthology)
     configured = anthology.cover_image
     if configured is not None:
         extension = configured.name.rsplit(".", 1)[-1]
-        return CoverImage(f"images/cover.{extension}", configured.media_type,
-                          configured.path.read_bytes(), alt), []
+        return PendingCover(anthology.slug, alt, (CoverImage(
+            f"images/cover.{extension}", configured.media_type, configured.path.read_bytes(),
+            alt), []))
     try:
-        data, media_type = _cached_or_generated(anthology, style, cache)
+        html = render_cover_html(anthology, style)
+        sheet = style.find("css/cover.css")
+        kept = _Kept(cache, digest(html, sheet.read_bytes(), style.font_css,
+                                   *(font.read_bytes() for font in style.files("fonts"))))
+        if kept.exists():
+            return PendingCover(anthology.slug, alt, _generated(kept.read(), alt))
+        job = (html, sheet, style.layers)
+        if workers is None:
+            return PendingCover(anthology.slug, alt, _generated(kept.keep(generate(*job)), alt))
+        return PendingCover(anthology.slug, alt, job=(workers.submit(generate, *job), kept))
     except Exception as exc:  # a failing renderer costs the cover, never the book
-        return None, [warning("cover-failed", f"the cover of '{anthology.slug}' could not be "
-                              f"generated ({type(exc).__name__}: {exc}); the EPUB has none",
-                              None, "set 'cover' to an image in the project")]
+        return PendingCover(anthology.slug, alt, _failed(anthology.slug, exc))
+
+
+class PendingCover:
+    """A cover: known, or being generated in a worker (and kept once it is)."""
+
+    def __init__(self, slug: str, alt: str,
+                 known: tuple[CoverImage | None, list[Diagnostic]] | None = None,
+                 job: tuple[Future[tuple[bytes, str]], _Kept] | None = None) -> None:
+        self.slug, self.alt, self.known, self.job = slug, alt, known, job
+
+    def result(self) -> tuple[CoverImage | None, list[Diagnostic]]:
+        if self.known is None and self.job is not None:
+            future, kept = self.job
+            try:
+                self.known = _generated(kept.keep(future.result()), self.alt)
+            except Exception as exc:  # a failing renderer costs the cover, never the book
+                self.known = _failed(self.slug, exc)
+        return self.known or (None, [])
+
+
+def _generated(image: tuple[bytes, str], alt: str) -> tuple[CoverImage, list[Diagnostic]]:
+    data, media_type = image
     extension = "png" if media_type == "image/png" else "jpg"
     return CoverImage(f"images/cover.{extension}", media_type, data, alt), []
+
+
+def _failed(slug: str, exc: Exception) -> tuple[None, list[Diagnostic]]:
+    return None, [warning("cover-failed", f"the cover of '{slug}' could not be generated "
+                          f"({type(exc).__name__}: {exc}); the EPUB has none", None,
+                          "set 'cover' to an image in the project")]
 
 
 def cover_alt(anthology: Anthology) -> str:
@@ -90,37 +137,52 @@ def render_cover_html(anthology: Anthology, style: Style) -> str:
                            title_size=title_size(anthology.title))
 
 
-def _cached_or_generated(anthology: Anthology, style: Style,
-                         cache: Path | None) -> tuple[bytes, str]:
-    html = render_cover_html(anthology, style)
-    if cache is None:
-        return _rasterise(_layout(html, style))
-    key = digest(html, style.find("css/cover.css").read_bytes(), style.font_css,
-                 *(font.read_bytes() for font in style.files("fonts")))
-    for media_type, extension in (("image/png", "png"), ("image/jpeg", "jpg")):
-        kept = cache / f"{key}.{extension}"
-        if kept.is_file():
-            return kept.read_bytes(), media_type
-    data, media_type = _rasterise(_layout(html, style))
-    with contextlib.suppress(OSError):  # a cache that cannot be written costs only time
-        cache.mkdir(parents=True, exist_ok=True)
-        extension = "png" if media_type == "image/png" else "jpg"
-        replace_file(cache / f"{key}.{extension}", data)
-    return data, media_type
+@dataclass(frozen=True)
+class _Kept:
+    """Where a generated cover is kept between builds (nowhere without a cache folder)."""
+
+    cache: Path | None
+    key: str
+
+    def _file(self, extension: str) -> Path | None:
+        return self.cache / f"{self.key}.{extension}" if self.cache else None
+
+    def exists(self) -> bool:
+        return any(f is not None and f.is_file() for f in (self._file("png"), self._file("jpg")))
+
+    def read(self) -> tuple[bytes, str]:
+        for media_type, extension in (("image/png", "png"), ("image/jpeg", "jpg")):
+            kept = self._file(extension)
+            if kept is not None and kept.is_file():
+                return kept.read_bytes(), media_type
+        raise FileNotFoundError(self.key)
+
+    def keep(self, image: tuple[bytes, str]) -> tuple[bytes, str]:
+        data, media_type = image
+        kept = self._file("png" if media_type == "image/png" else "jpg")
+        if kept is not None:
+            with contextlib.suppress(OSError):  # a cache that cannot be written costs time
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                replace_file(kept, data)
+        return image
 
 
-def _layout(html: str, style: Style) -> bytes:
+def generate(html: str, sheet: Path, layers: tuple[Path, ...]) -> tuple[bytes, str]:
+    """The cover laid out and rasterised: (image bytes, media type). Runs in a worker."""
+    return _rasterise(_layout(html, sheet, layers))
+
+
+def _layout(html: str, sheet: Path, layers: tuple[Path, ...]) -> bytes:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     from .pdf import ProjectFetcher  # serves the style's fonts, refuses anything else
 
-    fetcher = ProjectFetcher(style.layers)
+    fetcher = ProjectFetcher(layers)
     fonts = FontConfiguration()
     with silenced("weasyprint"):  # glyph and CSS notes are the print edition's to report
-        css = CSS(filename=str(style.find("css/cover.css")), url_fetcher=fetcher,
-                  font_config=fonts)
-        document = HTML(string=html, base_url=style.layers[0].as_uri() + "/",
+        css = CSS(filename=str(sheet), url_fetcher=fetcher, font_config=fonts)
+        document = HTML(string=html, base_url=layers[0].as_uri() + "/",
                         url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts)
         return bytes(document.copy(document.pages[:1]).write_pdf())
 

@@ -18,11 +18,17 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import silenced
 from .hashing import digest
 from .output import replace_file
 from .workers import default_jobs, worker_pool
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .workers import LazyPool
 
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
               ".woff2": "font/woff2"}
@@ -45,13 +51,14 @@ def characters_of(texts: Iterable[str]) -> set[str]:
     return found
 
 
-def subset_fonts(paths: Sequence[Path], characters: set[str],
-                 cache: Path | None = None) -> list[bytes | Exception]:
+def subset_fonts(paths: Sequence[Path], characters: set[str], cache: Path | None = None,
+                 workers: LazyPool | None = None) -> list[bytes | Exception]:
     """Each font subset to `characters`, or the exception that stopped it.
 
     Subsets are kept in `cache` by the font's bytes and the characters, so a rebuild whose
     text uses no new character reuses them; the others are made in parallel (a family of
-    five faces takes about a second in one process)."""
+    five faces takes about a second in one process), in `workers` if given (the build's,
+    perhaps already started), else in worker processes of their own."""
     keys = [digest("subset", version("chapbook"), version("fonttools"), path.read_bytes(),
                    "".join(sorted(characters)))
             for path in paths]
@@ -60,7 +67,9 @@ def subset_fonts(paths: Sequence[Path], characters: set[str],
     missing = [index for index in range(len(paths)) if index not in found]
     jobs = min(default_jobs(), len(missing))
     if jobs > 1:
-        with worker_pool(jobs) as pool:
+        with contextlib.ExitStack() as stack:
+            pool: LazyPool | ProcessPoolExecutor = (
+                workers or stack.enter_context(worker_pool(jobs)))
             futures = {index: pool.submit(subset_font, paths[index], characters)
                        for index in missing}
             for index, future in futures.items():

@@ -19,7 +19,7 @@ from .output import atomic_target
 from .pagesetup import PageSetup, page_setup
 from .preflight import preflight
 from .readers import ReadCache, ReadSettings, read_pool
-from .render import malformed_documents, render_epub, render_print
+from .render import finish_epub, malformed_documents, render_print, start_epub
 from .styles import Style, load_style
 from .workers import LazyPool
 
@@ -57,7 +57,7 @@ def plan(root: Path, options: BuildOptions, read_cache: ReadCache | None = None)
 
 def plan_and_write(root: Path, options: BuildOptions, out_dir: Path,
                     progress: Progress | None, reads: ReadCache,
-                    pdf_workers: LazyPool) -> BuildReport:
+                    workers: LazyPool) -> BuildReport:
     the_plan = plan(root, options, reads)
     if the_plan.project is None or has_errors(the_plan.diagnostics, options.strict):
         return BuildReport(the_plan)
@@ -69,7 +69,7 @@ def plan_and_write(root: Path, options: BuildOptions, out_dir: Path,
             if progress:
                 progress.begin(target.name)
             written, found = _write(the_plan.project, book, fmt, profile, target, options,
-                                    progress, _Workers(pdf_workers, frozenset(reads.read_anew)))
+                                    progress, _Workers(workers, frozenset(reads.read_anew)))
             outputs += written
             problems += found
             if options.validate and fmt == "epub" and written:
@@ -98,8 +98,9 @@ def _editions(book: Anthology, options: BuildOptions) -> list[tuple[str, str | N
 
 @dataclass(frozen=True)
 class _Workers:
-    """The build's PDF workers, and the manuscripts whose chunks they should render first
-    (those read anew: the others' chunks are probably in the chunk cache)."""
+    """The build's worker processes (PDF chunks, a generated cover), and the manuscripts
+    whose chunks they should render first (those read anew: the others' chunks are
+    probably in the chunk cache)."""
 
     pool: LazyPool
     first: frozenset[str]  # project-relative paths
@@ -107,20 +108,20 @@ class _Workers:
 
 def _write(project: Project, book: Anthology, fmt: str, profile: str | None, target: Path,
            options: BuildOptions, progress: Progress | None,
-           pdf_workers: _Workers) -> tuple[list[Path], list[Diagnostic]]:
+           workers: _Workers) -> tuple[list[Path], list[Diagnostic]]:
     style, problems = load_style(options.style or book.config.style, project.root,
                                  project.fallback_fonts)
     if style is None:
         return [], problems
     try:
         if fmt == "epub":
-            found, written = _write_epub(book, style, target)
+            found, written = _write_epub(book, style, target, workers.pool)
             problems += found
             if not written:
                 return [], problems
         else:
             written, found = _write_pdf(project, book, style, profile or "print", target,
-                                        options, progress, pdf_workers)
+                                        options, progress, workers)
             problems += found
             if not written:
                 return [], problems
@@ -133,7 +134,7 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
 
 def _write_pdf(project: Project, book: Anthology, style: Style, profile: str, target: Path,
                options: BuildOptions, progress: Progress | None,
-               pdf_workers: _Workers) -> tuple[bool, list[Diagnostic]]:
+               workers: _Workers) -> tuple[bool, list[Diagnostic]]:
     """Chunked and parallel where the result is the same as one pass; one pass otherwise.
 
     One pass is used on request, for books of a few pieces (chunks cost a fixed overhead
@@ -151,8 +152,8 @@ def _write_pdf(project: Project, book: Anthology, style: Style, profile: str, ta
     if not one_pass:
         chunked = ChunkedPdf(book, style, setup, roots, project.root,
                              (options.out_dir or project.root / "build") / ".cache" / "pdf",
-                             pdf_workers.pool.jobs, progress.advance if progress else None,
-                             pdf_workers.pool, pdf_workers.first)
+                             workers.pool.jobs, progress.advance if progress else None,
+                             workers.pool, workers.first)
         try:
             with atomic_target(target) as temporary:
                 result = chunked.write(temporary, previous=target)
@@ -183,19 +184,24 @@ class _NotWritten(Exception):
         self.diagnostics = diagnostics
 
 
-def _write_epub(book: Anthology, style: Style, target: Path) -> tuple[list[Diagnostic], bool]:
-    """Cover, documents, resources, package. ebooklib (and, for a generated cover,
-    WeasyPrint) load only here. Returns the diagnostics and whether the EPUB was written."""
-    from .cover import book_cover
+def _write_epub(book: Anthology, style: Style, target: Path,
+                workers: LazyPool) -> tuple[list[Diagnostic], bool]:
+    """Cover, documents, resources, package. ebooklib loads only here (and WeasyPrint, in
+    a worker, to generate a cover). Returns the diagnostics and whether the EPUB was
+    written."""
+    from .cover import start_cover
     from .epub import write_epub
     from .resources import epub_resources
 
-    cover, problems = book_cover(book, style, target.parent / ".cache" / "cover")
-    rendition = render_epub(book, style, cover)
+    # A cover to generate is laid out in a worker while the documents are rendered here
+    pending = start_cover(book, style, target.parent / ".cache" / "cover", workers)
+    parts = start_epub(book, style)
+    cover, problems = pending.result()
+    rendition = finish_epub(parts, cover)
     broken = malformed_documents(rendition, style)
     if broken:
         return problems + broken, False
     resources, found = epub_resources(book, style, rendition, cover,
-                                      target.parent / ".cache" / "fonts")
+                                      target.parent / ".cache" / "fonts", workers)
     write_epub(book, rendition, resources, target)
     return problems + found, True

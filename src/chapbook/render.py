@@ -212,6 +212,22 @@ def text_direction(language: str) -> str:
 def render_epub(anthology: Anthology, style: Style,
                 cover: CoverImage | None = None) -> EpubRendition:
     """Every XHTML document of the EPUB, in reading order, with the contents and landmarks."""
+    return finish_epub(start_epub(anthology, style), cover)
+
+
+@dataclass(frozen=True)
+class EpubParts:
+    """An EPUB's body and back documents, rendered before its cover is known (they are
+    nearly all the work; the front matter and contents follow the cover)."""
+
+    anthology: Anthology
+    style: Style
+    document: Callable[..., EpubDocument]
+    body: tuple[EpubDocument, ...]
+    back: tuple[EpubDocument, ...]
+
+
+def start_epub(anthology: Anthology, style: Style) -> EpubParts:
     env = _environment(style)
     base = {**_context(anthology, epub_file_name), "css_href": EPUB_CSS_HREF,
             "typefaces": _typefaces(style)}
@@ -223,16 +239,22 @@ def render_epub(anthology: Anthology, style: Style,
                                                   language=language)
         return EpubDocument(file_name, title, xhtml, language, kind, in_part, nav_title)
 
-    front = _front_documents(anthology, cover, document)
     body = _body_documents(anthology, document)
     back = [document("epub/back.xhtml.j2", f"{section.id}.xhtml", section.title,
                      anthology.language, "back", section=section)
             for section in back_sections(anthology)]
+    return EpubParts(anthology, style, document, tuple(body), tuple(back))
+
+
+def finish_epub(parts: EpubParts, cover: CoverImage | None) -> EpubRendition:
+    """The front matter (with the cover, if any), the contents and the landmarks."""
+    anthology, body, back = parts.anthology, list(parts.body), list(parts.back)
+    front = _front_documents(anthology, cover, parts.document)
     toc = _toc([*body, *back])
     landmarks = _landmarks(front, body, back)
-    nav = document("epub/nav.xhtml.j2", NAV_FILE, "Contents", anthology.language, "nav",
-                   toc=toc, landmarks=landmarks)
-    stylesheet = style.stylesheet_text("css/epub.css")
+    nav = parts.document("epub/nav.xhtml.j2", NAV_FILE, "Contents", anthology.language,
+                         "nav", toc=toc, landmarks=landmarks)
+    stylesheet = parts.style.stylesheet_text("css/epub.css")
     return EpubRendition((*front, nav, *body, *back), stylesheet, toc, landmarks)
 
 

@@ -16,6 +16,7 @@ from .diagnostics import Diagnostic, Location, warning
 from .fonts import FONT_TYPES, characters_of, font_references, is_licence, subset_fonts
 from .render import EPUB_CSS_HREF, EpubRendition
 from .styles import Style
+from .workers import LazyPool
 
 LICENCE_FOLDER = "fonts"
 
@@ -29,13 +30,14 @@ class EpubResource:
 
 
 def epub_resources(anthology: Anthology, style: Style, rendition: EpubRendition,
-                   cover: CoverImage | None,
-                   font_cache: Path | None = None) -> tuple[list[EpubResource], list[Diagnostic]]:
-    """`font_cache`: a folder where subset fonts are kept between builds."""
+                   cover: CoverImage | None, font_cache: Path | None = None,
+                   workers: LazyPool | None = None) -> tuple[list[EpubResource], list[Diagnostic]]:
+    """`font_cache`: a folder where subset fonts are kept between builds; `workers`: the
+    build's worker processes, to subset fonts in."""
     resources = [EpubResource(cover.name, cover.media_type, cover.data, ("cover-image",))
                  ] if cover else []
     resources += _images(anthology)
-    fonts, problems = _fonts(style, rendition, font_cache)
+    fonts, problems = _fonts(style, rendition, font_cache, workers)
     return resources + fonts, problems
 
 
@@ -46,8 +48,8 @@ def _images(anthology: Anthology) -> list[EpubResource]:
             for name, asset in sorted(assets.items())]
 
 
-def _fonts(style: Style, rendition: EpubRendition,
-           cache: Path | None) -> tuple[list[EpubResource], list[Diagnostic]]:
+def _fonts(style: Style, rendition: EpubRendition, cache: Path | None,
+           workers: LazyPool | None) -> tuple[list[EpubResource], list[Diagnostic]]:
     characters = characters_of([rendition.stylesheet, *(d.xhtml for d in rendition.documents)])
     css_folder = PurePosixPath(EPUB_CSS_HREF).parent
     sources: list[tuple[str, str, Path]] = []  # (reference, name in the EPUB, file)
@@ -61,7 +63,7 @@ def _fonts(style: Style, rendition: EpubRendition,
                                     f"style '{style.name}' does not have",
                                     Location("css/epub.css"), "add the file to the style's "
                                     "fonts/ folder, or remove the @font-face rule"))
-    subsets = subset_fonts([source for _, _, source in sources], characters, cache)
+    subsets = subset_fonts([source for _, _, source in sources], characters, cache, workers)
     found: list[EpubResource] = []
     for (reference, name, source), subset in zip(sources, subsets, strict=True):
         data, problem = _subset_or_whole(source, subset, reference)
