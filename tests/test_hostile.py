@@ -104,6 +104,15 @@ def test_links_out_of_the_project_are_not_followed(tmp_path: Path) -> None:
     assert_refused(run, "outside-project", "manuscripts/leak.md")
 
 
+def test_a_looping_or_broken_link_is_reported_not_a_crash(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW})
+    (root / "manuscripts" / "loop.md").symlink_to(root / "manuscripts" / "loop.md")
+    (root / "manuscripts" / "gone.md").symlink_to(root / "nowhere.md")
+    run = run_capped("check", cwd=root)
+    assert_refused(run, "unreadable", "manuscripts/loop.md")
+    assert_refused(run, "unreadable", "manuscripts/gone.md")
+
+
 def test_links_inside_the_project_are_read(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW})
     (root / "drafts").mkdir()
@@ -113,6 +122,13 @@ def test_links_inside_the_project_are_read(tmp_path: Path) -> None:
     run = run_capped("check", cwd=root)
     assert run.code == 0, run.stderr
     assert "ok: 2 manuscripts" in run.stderr
+    from chapbook.readers import ReadSettings, read_manuscript, read_pool
+
+    settings = ReadSettings(root=root.resolve())
+    pooled = {r.manuscript.title: r.manuscript.source for r in
+              read_pool(root / "manuscripts", settings) if r.manuscript}
+    alone = read_manuscript(root / "manuscripts" / "other.md", settings).manuscript
+    assert alone is not None and pooled[alone.title] == alone.source  # drafts/other.md
 
 
 def test_a_manuscripts_folder_outside_the_project_is_refused(tmp_path: Path) -> None:

@@ -47,7 +47,11 @@ from .render import (
 from .styles import Style
 from .workers import LazyPool
 
-PIECES_PER_CHUNK = 2
+# Small chunks: after an edit, only a few pages are laid out again. But the assembly holds
+# every chunk (and its fonts) open at once, so a big book gets bigger chunks: at most
+# MAX_CHUNKS of them (500 reviews: two a chunk; 2,000: four).
+MIN_PIECES_PER_CHUNK = 2
+MAX_CHUNKS = 500
 # The chunk cache is trimmed after each book to this many times what the book uses (and
 # at least CACHE_FLOOR bytes): room for other books and profiles of the project and for
 # undoing recent edits, without growing for ever as a pool is edited for years.
@@ -112,8 +116,6 @@ class ChunkedPdf:
         rather than assembled again when only the content of some chunks changed)."""
         last = (pdfmerge.Previous(previous, self.cache.directory
                                   / f"{previous.name}.assembly.json") if previous else None)
-        if last:
-            last.read_ahead()
         try:
             return self._write(target, last)
         finally:
@@ -121,11 +123,12 @@ class ChunkedPdf:
                 last.close()
 
     def _write(self, target: Path, previous: pdfmerge.Previous | None) -> ChunkedResult:
-        chunks = plan_chunks(self.anthology, PIECES_PER_CHUNK)
+        chunks = plan_chunks(self.anthology, pieces_per_chunk(len(self.anthology.pieces)))
         self._total = len(chunks) * 2 + 4
         with contextlib.ExitStack() as stack:
             pool = self.pool or stack.enter_context(LazyPool(self.jobs))
-            body = self._render_body(pool, chunks)
+            # the previous book is read while the workers render the chunks that changed
+            body = self._render_body(pool, chunks, previous.read if previous else None)
             placed = place_chunks(chunks, body)
             numbers = page_numbers(placed)
             drafts = []
@@ -158,12 +161,13 @@ class ChunkedPdf:
         self._trim_cache([*body, *drafts, back, front, blank, *furniture])
         return ChunkedResult(pages, tuple(problems), True, self.rendered)
 
-    def _render_body(self, pool: LazyPool,
-                     chunks: Sequence[tuple[BodyRun, ...]]) -> list[tuple[Path, ChunkResult]]:
+    def _render_body(self, pool: LazyPool, chunks: Sequence[tuple[BodyRun, ...]],
+                     meanwhile: Callable[[], object] | None) -> list[tuple[Path, ChunkResult]]:
         """The body chunks, in book order. Chunks with a piece in `first` are keyed (their
         HTML made) first: after an edit, its chunk renders while the others are keyed."""
         order = sorted(range(len(chunks)), key=lambda i: not self._goes_first(chunks[i]))
-        rendered = self._render_all(pool, (self._body_job(chunks[i]) for i in order))
+        rendered = self._render_all(pool, (self._body_job(chunks[i]) for i in order),
+                                    meanwhile)
         in_book_order = dict(zip(order, rendered, strict=True))
         return [in_book_order[i] for i in range(len(chunks))]
 
@@ -225,12 +229,14 @@ class ChunkedPdf:
         return key, ChunkJob(html, self.style.font_css, self.sheets, css, self.roots,
                              self.base, self.cache.temporary_path(key), self.images)
 
-    def _render_all(self, pool: LazyPool,
-                    keyed: Iterable[_Keyed]) -> list[tuple[Path, ChunkResult]]:
+    def _render_all(self, pool: LazyPool, keyed: Iterable[_Keyed],
+                    meanwhile: Callable[[], object] | None = None,
+                    ) -> list[tuple[Path, ChunkResult]]:
         """Each job's (pdf, result), from the cache or rendered in the worker pool.
 
         `keyed` is consumed lazily: the first chunk missing from the cache goes to a worker
-        (which starts and loads WeasyPrint) while the HTML of the next ones is made."""
+        (which starts and loads WeasyPrint) while the HTML of the next ones is made. Then
+        `meanwhile` runs, before waiting for the workers."""
         keys: list[str] = []
         found: dict[int, ChunkResult] = {}
         pending: dict[int, tuple[ChunkJob, Future[ChunkResult]]] = {}
@@ -242,6 +248,8 @@ class ChunkedPdf:
                 self._advance()
             else:
                 pending[index] = job, pool.submit(_render_chunk, job)
+        if meanwhile:
+            meanwhile()
         for index, (job, future) in pending.items():
             result = future.result()
             if not result.refused:
@@ -255,6 +263,10 @@ class ChunkedPdf:
         self._done += 1
         if self.progress:
             self.progress(min(self._done, self._total), self._total)
+
+
+def pieces_per_chunk(pieces: int) -> int:
+    return max(MIN_PIECES_PER_CHUNK, -(-pieces // MAX_CHUNKS))
 
 
 def plan_chunks(anthology: Anthology, size: int) -> list[tuple[BodyRun, ...]]:

@@ -26,7 +26,6 @@ import json
 import re
 import shutil
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,30 +54,25 @@ class Piece:
 class Previous:
     """The book a last assembly wrote, and the record of what it was made of.
 
-    `read_ahead` reads both (the record, the book's hash, the book opened) in a thread, so
-    that it is done while the workers render the chunks that changed. Whoever makes one
+    `read` reads both once (the record, the book's hash, the book opened): the caller
+    can do it early, while workers render the chunks that changed. Whoever makes one
     closes it."""
 
     def __init__(self, book: Path, record: Path) -> None:
         self.book = book
         self.record = record
-        self._reading: Future[_Read | None] | None = None
-
-    def read_ahead(self) -> None:
-        thread = ThreadPoolExecutor(1, thread_name_prefix="chapbook-previous-book")
-        self._reading = thread.submit(_read, self)
-        thread.shutdown(wait=False)
+        self._read: _Read | None = None
+        self._done = False
 
     def read(self) -> _Read | None:
         """The record and the open book, if they can be patched; None otherwise."""
-        return self._reading.result() if self._reading else _read(self)
+        if not self._done:
+            self._read, self._done = _read(self), True
+        return self._read
 
     def close(self) -> None:
-        if self._reading is None or self._reading.exception() is not None:
-            return  # never read ahead, or failed (the assembly has said why)
-        read = self._reading.result()
-        if read is not None:
-            read.book.close()
+        if self._read is not None:
+            self._read.book.close()
 
 
 @dataclass(frozen=True)
@@ -172,6 +166,7 @@ class _Read:
     record: dict[str, Any]
     hasher: hashlib._Hash  # of the previous book, to be continued with the revision
     book: Pdf
+    stat: tuple[int, int]  # the file's size and modification time when it was hashed
 
 
 def _read(previous: Previous) -> _Read | None:
@@ -179,15 +174,21 @@ def _read(previous: Previous) -> _Read | None:
     much since its last full assembly."""
     try:
         record = json.loads(previous.record.read_text(encoding="utf-8"))
-        if previous.book.stat().st_size > GROWTH_LIMIT * int(record["base_size"]):
+        stat = _stat(previous.book)
+        if stat[0] > GROWTH_LIMIT * int(record["base_size"]):
             return None
         with previous.book.open("rb") as stream:
             hasher = hashlib.file_digest(stream, "sha256")
         if record.get("sha256") != hasher.hexdigest():
             return None
-        return _Read(record, hasher, Pdf.open(previous.book))
-    except (OSError, ValueError, KeyError, TypeError, pikepdf.PdfError):
-        return None  # an unreadable record or book: assemble in full
+        return _Read(record, hasher, Pdf.open(previous.book), stat)
+    except Exception:  # an unreadable record or book, whatever the reason: assemble in full
+        return None
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
 
 
 def _patch(previous: Previous, shape: dict[str, object], chunks: Sequence[Piece],
@@ -200,6 +201,8 @@ def _patch(previous: Previous, shape: dict[str, object], chunks: Sequence[Piece]
     links and bookmarks. Nothing else is written again."""
     read = previous.read()
     if read is None or {k: read.record.get(k) for k in shape} != shape:
+        return None
+    if _stat(previous.book) != read.stat:  # replaced since it was read: start afresh
         return None
     record, hasher, book = read.record, read.hasher, read.book
     base_size = int(record["base_size"])
@@ -223,8 +226,8 @@ def _patch(previous: Previous, shape: dict[str, object], chunks: Sequence[Piece]
         finally:
             for source in sources:
                 source.close()
-    except (OSError, ValueError, KeyError, TypeError, IndexError, pikepdf.PdfError):
-        return None  # an unreadable record or book: assemble in full
+    except Exception:  # whatever stops a patch, a full assembly is always right
+        return None
 
 
 def _same_book(record: dict[str, object], chunks: Sequence[Piece], links: BookLinks) -> bool:
@@ -304,9 +307,10 @@ class _Revision:
 
     def append(self, previous: Path, target: Path, revision_id: str) -> bytes:
         """Write `previous` and the revision to `target`; return the revision's bytes."""
+        top = max(obj.objgen[0] for obj in self.book.objects)  # numbers may have gaps
         objects = {obj.objgen[0]: obj for obj in self.touched}
         objects |= {number: self.book.get_object(number, 0)
-                    for number in range(self.first_new, len(self.book.objects) + 1)}
+                    for number in range(self.first_new, top + 1)}
         shutil.copyfile(previous, target)
         with target.open("r+b") as stream:
             start = stream.seek(0, io.SEEK_END)
@@ -318,7 +322,7 @@ class _Revision:
                 data = _serialised(number, objects[number])
                 chunks.append(data)
                 position += len(data)
-            xref_number = len(self.book.objects) + 1  # the first number not in use
+            xref_number = top + 1  # the first number not in use
             offsets[xref_number] = position
             chunks.append(self._xref_stream(xref_number, offsets, _startxref(previous),
                                             revision_id))

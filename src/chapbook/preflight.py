@@ -86,7 +86,7 @@ def _unprinted_text(piece: Manuscript) -> str | None:
     None when the body has other entities or character references."""
     if _OTHER_ENTITY.search(piece.body_html):
         return None
-    return "\n".join([*_fields(piece), piece.body_html])
+    return "\n".join([*_fields(piece), piece.body_html, "\"'"])  # &quot; and &apos; too
 
 
 def _fields(piece: Manuscript) -> list[str]:

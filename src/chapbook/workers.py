@@ -73,10 +73,10 @@ class _Group:
         self._lock = threading.Lock()  # jobs finish on the executor's thread
 
     def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
+        future = self.pool.submit(fn, *args)
         with self._lock:
             self.outstanding += 1
-        future = self.pool.submit(fn, *args)
-        future.add_done_callback(self._finished)
+        future.add_done_callback(self._finished)  # at once if it is already done
         return future
 
     def _finished(self, _: Future[Any]) -> None:

@@ -174,7 +174,7 @@ def read_pool(directory: Path, settings: ReadSettings,
     results: list[ReadResult | None] = []
     to_parse: list[tuple[int, _Source, str | None]] = []  # index, file, cache key
     for index, entry in enumerate(folder.entries()):
-        where = folder.location(entry.name)
+        where = folder.location(entry)
         refusal = _refusal(entry, where, folder, settings)
         path = directory / entry.name
         loaded = ReadResult(None, (refusal,)) if refusal else _load(path, where)
@@ -212,15 +212,32 @@ class _Folder:
                    real.is_relative_to(real_root))
 
     def entries(self) -> list[os.DirEntry[str]]:
-        """The files with a reader's suffix, in name order (no hidden files, no folders)."""
+        """The files with a reader's suffix, in name order (no hidden files, no folders;
+        a broken or looping link is kept, for `_refusal` to report)."""
         with os.scandir(self.path) as scan:
             found = [entry for entry in scan
                      if os.path.splitext(entry.name)[1].lower() in READERS
-                     and not entry.name.startswith(".") and not entry.is_dir()]
+                     and not entry.name.startswith(".") and not _is_folder(entry)]
         return sorted(found, key=lambda entry: entry.name)
 
-    def location(self, name: str) -> Location:
-        return Location(PurePosixPath(self.shown, name).as_posix())
+    def location(self, entry: os.DirEntry[str]) -> Location:
+        """Where diagnostics say the file is: a link to a file in the project is shown as
+        that file (as `relative_path` shows it); any other link as itself."""
+        if entry.is_symlink():
+            try:
+                real = Path(entry.path).resolve(strict=True)
+                if real.is_relative_to(self.root):
+                    return Location(real.relative_to(self.root).as_posix())
+            except (OSError, RuntimeError):  # broken or looping: `_refusal` says so
+                pass
+        return Location(PurePosixPath(self.shown, entry.name).as_posix())
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link that loops
+        return False
 
 
 @dataclass(frozen=True)
