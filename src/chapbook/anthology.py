@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .config import AnthologyConfig, Press
 from .images import ImageAsset
@@ -96,7 +97,7 @@ class Anthology:
     def editors(self) -> tuple[str, ...]:
         return tuple(self.config.editors)
 
-    @property
+    @cached_property  # templates ask for it once per rendered chunk
     def tags(self) -> tuple[str, ...]:
         return tuple(sorted({tag for piece in self.pieces for tag in piece.tags}))
 

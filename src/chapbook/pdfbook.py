@@ -115,7 +115,8 @@ class ChunkedPdf:
         """Write the book to `target`; `previous` is where the last build put it (patched
         rather than assembled again when only the content of some chunks changed)."""
         last = (pdfmerge.Previous(previous, self.cache.directory
-                                  / f"{previous.name}.assembly.json") if previous else None)
+                                  / f"{previous.name}.assembly.json", target)
+                if previous else None)
         try:
             return self._write(target, last)
         finally:

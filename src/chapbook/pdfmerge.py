@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterable, Sequence
@@ -54,13 +55,15 @@ class Piece:
 class Previous:
     """The book a last assembly wrote, and the record of what it was made of.
 
-    `read` reads both once (the record, the book's hash, the book opened): the caller
-    can do it early, while workers render the chunks that changed. Whoever makes one
-    closes it."""
+    `read` reads both once (the record, the book's hash, the book opened) and copies the
+    book to `copy_to`, where the patched book will be written, flushed to disk: the caller
+    can do all that early, while workers render the chunks that changed, and the patch
+    then only appends. Whoever makes one closes it."""
 
-    def __init__(self, book: Path, record: Path) -> None:
+    def __init__(self, book: Path, record: Path, copy_to: Path) -> None:
         self.book = book
         self.record = record
+        self.copy_to = copy_to
         self._read: _Read | None = None
         self._done = False
 
@@ -181,7 +184,11 @@ def _read(previous: Previous) -> _Read | None:
             hasher = hashlib.file_digest(stream, "sha256")
         if record.get("sha256") != hasher.hexdigest():
             return None
-        return _Read(record, hasher, Pdf.open(previous.book), stat)
+        book = Pdf.open(previous.book)
+        shutil.copyfile(previous.book, previous.copy_to)
+        with previous.copy_to.open("rb") as copy:
+            os.fsync(copy.fileno())  # so that writing the book later flushes only the patch
+        return _Read(record, hasher, book, stat)
     except Exception:  # an unreadable record or book, whatever the reason: assemble in full
         return None
 
@@ -200,7 +207,8 @@ def _patch(previous: Previous, shape: dict[str, object], chunks: Sequence[Piece]
     update): the changed chunks' pages, in place of the old ones, and the remade names,
     links and bookmarks. Nothing else is written again."""
     read = previous.read()
-    if read is None or {k: read.record.get(k) for k in shape} != shape:
+    if read is None or previous.copy_to != target or {
+            k: read.record.get(k) for k in shape} != shape:
         return None
     if _stat(previous.book) != read.stat:  # replaced since it was read: start afresh
         return None
@@ -208,8 +216,7 @@ def _patch(previous: Previous, shape: dict[str, object], chunks: Sequence[Piece]
     base_size = int(record["base_size"])
     try:
         if _same_book(record, chunks, links):  # rendered again as it was (a touched file)
-            shutil.copyfile(previous.book, target)
-            return int(record["pages"]), base_size, hasher.hexdigest()
+            return int(record["pages"]), base_size, hasher.hexdigest()  # it is the copy
         sources: list[Pdf] = []
         try:
             revision = _Revision(book)
@@ -219,7 +226,7 @@ def _patch(previous: Previous, shape: dict[str, object], chunks: Sequence[Piece]
                 revision.touched.append(book.docinfo)
             _redo_destinations(book, links, replaced, record)
             revision.touched.append(book.Root)
-            appended = revision.append(previous.book, target,
+            appended = revision.append(previous.book, previous.copy_to,
                                        digest(*(c.pdf.name for c in chunks)))
             hasher.update(appended)
             return len(book.pages), base_size, hasher.hexdigest()
@@ -305,14 +312,13 @@ class _Revision:
         self.first_new = int(book.trailer.Size)  # objects from this number on are new
         self.touched: list[pikepdf.Object] = []
 
-    def append(self, previous: Path, target: Path, revision_id: str) -> bytes:
-        """Write `previous` and the revision to `target`; return the revision's bytes."""
+    def append(self, previous: Path, copy: Path, revision_id: str) -> bytes:
+        """Append the revision to `copy` (of `previous`); return the revision's bytes."""
         top = max(obj.objgen[0] for obj in self.book.objects)  # numbers may have gaps
         objects = {obj.objgen[0]: obj for obj in self.touched}
         objects |= {number: self.book.get_object(number, 0)
                     for number in range(self.first_new, top + 1)}
-        shutil.copyfile(previous, target)
-        with target.open("r+b") as stream:
+        with copy.open("r+b") as stream:
             start = stream.seek(0, io.SEEK_END)
             offsets: dict[int, int] = {}
             chunks = []

@@ -20,7 +20,7 @@ from .pagesetup import PageSetup, page_setup
 from .preflight import preflight
 from .readers import ReadCache, ReadSettings, read_pool
 from .render import finish_epub, malformed_documents, render_print, start_epub
-from .styles import Style, load_style
+from .styles import Style, keep_compiled_templates, load_style
 from .workers import LazyPool
 
 
@@ -113,6 +113,7 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
                                  project.fallback_fonts)
     if style is None:
         return [], problems
+    keep_compiled_templates(style, target.parent / ".cache" / "templates")
     try:
         if fmt == "epub":
             found, written = _write_epub(book, style, target, workers.pool)

@@ -7,7 +7,6 @@ print and on screen; edition-specific markup lives only in `epub/` and `print/` 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -230,7 +229,7 @@ class EpubParts:
 def start_epub(anthology: Anthology, style: Style) -> EpubParts:
     env = _environment(style)
     base = {**_context(anthology, epub_file_name), "css_href": EPUB_CSS_HREF,
-            "typefaces": _typefaces(style)}
+            "typefaces": style.typefaces}
 
     def document(template: str, file_name: str, title: str, language: str, kind: str,
                  in_part: str | None = None, nav_title: str | None = None,
@@ -395,30 +394,7 @@ def render_print(anthology: Anthology, style: Style, setup: PageSetup,
     context = {**_context(anthology, lambda slug: f"#piece-{slug}"),
                "body_html": lambda piece: print_body(piece.body_html), "page_attr": page_attr}
     html = env.get_template("print/book.html.j2").render(
-        **context, typefaces=_typefaces(style), profile=setup.profile, selection=selection)
+        **context, typefaces=style.typefaces, profile=setup.profile, selection=selection)
     return PrintRendition(html, style.stylesheets("css/print.css"), setup, style.font_css)
 
 
-def _typefaces(style: Style) -> str:
-    """Names of the style's font families, for the colophon, read from the font files."""
-    names = sorted({_family(face.path) for face in style.fonts} - {""})
-    return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _family(font: Path) -> str:
-    """The family name recorded in a font file (name ID 1)."""
-    status = font.stat() if font.is_file() else None
-    return _family_of(font, status.st_mtime_ns if status else 0, status.st_size if status else 0)
-
-
-@functools.lru_cache(maxsize=256)
-def _family_of(font: Path, mtime_ns: int, size: int) -> str:
-    """Cached by file, date and size: a chunked book asks once per chunk."""
-    from fontTools.ttLib import TTFont
-
-    try:
-        with TTFont(font, lazy=True) as face:
-            names = face["name"]  # the typographic family (16) groups weights: "Inter Display"
-            return str(names.getDebugName(16) or names.getDebugName(1) or "")
-    except Exception:  # a damaged font is reported where it is embedded; here it is unnamed
-        return ""

@@ -11,6 +11,7 @@ with `{% extends "!classic/print/book.html.j2" %}`.
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
@@ -121,6 +122,14 @@ class Style:
                                    + list(self.fallback_fonts)))
 
     @cached_property
+    def typefaces(self) -> str:
+        """Names of the style's font families, for the colophon, read from the font files
+        (once per style: a chunked book renders its colophon's chunk many times)."""
+        names = sorted({_font_family(face.path) for face in self.fonts} - {""})
+        return (" and ".join(names) if len(names) <= 2
+                else ", ".join(names[:-1]) + " and " + names[-1])
+
+    @cached_property
     def environment(self) -> jinja2.Environment:
         builtin = builtin_styles_dir()
         loader = jinja2.ChoiceLoader([
@@ -130,6 +139,43 @@ class Style:
         ])
         return jinja2.Environment(loader=loader, autoescape=True,
                                   undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def _font_family(font: Path) -> str:
+    """The family name recorded in a font file (name ID 16, else 1)."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(font, lazy=True) as face:
+            names = face["name"]  # the typographic family (16) groups weights: "Inter Display"
+            return str(names.getDebugName(16) or names.getDebugName(1) or "")
+    except Exception:  # a damaged font is reported where it is embedded; here it is unnamed
+        return ""
+
+
+def keep_compiled_templates(style: Style, folder: Path) -> None:
+    """Keep the style's templates compiled in `folder` between builds (Jinja checks each
+    against its source), instead of compiling them again on every build."""
+    style.environment.bytecode_cache = _QuietBytecodeCache(folder)
+
+
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """A template cache that cannot be read or written costs time, never the build."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # damaged: compiled again (and the file replaced)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
 
 
 def _first(folders: tuple[Path, ...], relative: str) -> Path | None:
