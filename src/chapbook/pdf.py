@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import pydyf
@@ -22,11 +23,13 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .anthology import Anthology
 from .diagnostics import Diagnostic, Location, error, info, warning
 from .output import atomic_target
 from .pdfchunk import PX_TO_PT, ChunkJob, ChunkResult, book_images
-from .render import PrintRendition, body_start_id
+
+if TYPE_CHECKING:  # a worker rendering chunks loads WeasyPrint, not the book's model
+    from .anthology import Anthology
+    from .render import PrintRendition
 
 
 class ProjectFetcher(URLFetcher):  # type: ignore[misc]
@@ -72,6 +75,8 @@ class PdfResult:
 def write_pdf(anthology: Anthology, rendition: PrintRendition, target: Path,
               allowed_roots: Sequence[Path], base: Path) -> PdfResult:
     """Lay out and write the book; nothing is written if a resource had to be refused."""
+    from .render import body_start_id
+
     fetcher = ProjectFetcher(allowed_roots, book_images(anthology, base))
     fonts = FontConfiguration()  # makes the style's @font-face rules take effect
     stylesheets, problems = _stylesheets(rendition, fetcher, fonts)

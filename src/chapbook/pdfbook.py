@@ -33,7 +33,7 @@ from .cache import ChunkCache
 from .diagnostics import Diagnostic
 from .hashing import digest
 from .pagesetup import PageSetup
-from .pdfchunk import NO_FURNITURE_CSS, ChunkJob, ChunkResult, book_images
+from .pdfchunk import NO_FURNITURE_CSS, ChunkJob, ChunkResult, book_images, render_in_worker
 from .render import (
     BodyRun,
     PrintSelection,
@@ -248,7 +248,7 @@ class ChunkedPdf:
                 found[index] = cached
                 self._advance()
             else:
-                pending[index] = job, pool.submit(_render_chunk, job)
+                pending[index] = job, pool.submit(render_in_worker, job)
         if meanwhile:
             meanwhile()
         for index, (job, future) in pending.items():
@@ -401,9 +401,3 @@ def _check_furniture(chunk: _Placed, furniture: ChunkResult) -> None:
 @functools.cache
 def _versions() -> str:
     return f"chapbook {version('chapbook')} weasyprint {version('weasyprint')}"
-
-
-def _render_chunk(job: ChunkJob) -> ChunkResult:
-    from .pdf import render_chunk  # WeasyPrint loads in the workers, once each
-
-    return render_chunk(job)

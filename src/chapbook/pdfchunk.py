@@ -25,6 +25,14 @@ def warm_worker() -> None:
     warm_up()
 
 
+def render_in_worker(job: ChunkJob) -> ChunkResult:
+    """A chunk rendered in a worker process. Defined here, with the job types, so that a
+    worker needs only this module and pdf.py (WeasyPrint), not the rest of chapbook."""
+    from .pdf import render_chunk
+
+    return render_chunk(job)
+
+
 def book_images(anthology: Anthology, base: Path) -> dict[Path, Path]:
     """Where print finds each image its bodies name (see `ProjectFetcher`)."""
     return {base / image.name: image.path
