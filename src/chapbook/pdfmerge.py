@@ -97,14 +97,15 @@ def assemble(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
              previous: Previous | None = None) -> int:
     """Write the book to `target`, patching `previous` where it can; returns its page count."""
     shape = _shape(chunks, blank_page, first_body_page, language, links)
-    patched = _patch(previous, shape, chunks, links, target) if previous else None
+    marks = _marks(links)
+    patched = _patch(previous, shape, marks, chunks, links, target) if previous else None
     if patched:
         pages, base_size, sha256 = patched
     else:
         pages = _assemble_all(chunks, blank_page, first_body_page, links, language, target)
         base_size, sha256 = None, None
     if previous:
-        _remember(previous.record, shape, chunks, links, target, pages, base_size, sha256)
+        _remember(previous.record, shape, marks, chunks, target, pages, base_size, sha256)
     return pages
 
 
@@ -120,15 +121,12 @@ def _assemble_all(chunks: Sequence[Piece], blank_page: Path, first_body_page: in
             _metadata(book, sources[1], language)  # sources[1]: the first chunk, the front
             _destinations(book, links)
             _page_labels(book, first_body_page)
-            _save(book, target)
+            book.save(target, deterministic_id=True,
+                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
             return len(book.pages)
         finally:
             for source in sources[1:]:
                 source.close()
-
-
-def _save(book: Pdf, target: Path) -> None:
-    book.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
 # ---- patching the previous book -----------------------------------------------------------
@@ -150,13 +148,21 @@ def _shape(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
                        for c in chunks]}
 
 
-def _remember(record: Path, shape: dict[str, object], chunks: Sequence[Piece],
-              links: BookLinks, written: Path, pages: int, base_size: int | None,
+def _marks(links: BookLinks) -> dict[str, str]:
+    """Digests of where every anchor is and of the bookmarks: if they are as the previous
+    book had them, its names and outline can stay."""
+    outline = [(e.title, e.target, e.level, links.destinations.get(e.target))
+               for e in links.outline]
+    return {"destinations": digest(json.dumps(sorted(links.destinations.items()))),
+            "outline": digest(json.dumps(outline))}
+
+
+def _remember(record: Path, shape: dict[str, object], marks: dict[str, str],
+              chunks: Sequence[Piece], written: Path, pages: int, base_size: int | None,
               sha256: str | None = None) -> None:
     """`base_size`: the size of the last full assembly (None: this was one); `sha256`:
     the written book's, when the caller has it."""
-    data = {**shape, "chunks": [c.pdf.name for c in chunks],
-            "destinations": _destinations_digest(links), "outline": _outline_digest(links),
+    data = {**shape, **marks, "chunks": [c.pdf.name for c in chunks],
             "sha256": sha256 or file_digest(written), "pages": pages,
             "patched": base_size is not None,
             "base_size": base_size if base_size is not None else written.stat().st_size}
@@ -198,8 +204,9 @@ def _stat(path: Path) -> tuple[int, int]:
     return status.st_size, status.st_mtime_ns
 
 
-def _patch(previous: Previous, shape: dict[str, object], chunks: Sequence[Piece],
-           links: BookLinks, target: Path) -> tuple[int, int, str] | None:
+def _patch(previous: Previous, shape: dict[str, object], marks: dict[str, str],
+           chunks: Sequence[Piece], links: BookLinks,
+           target: Path) -> tuple[int, int, str] | None:
     """(pages, size of the last full assembly, SHA-256) of the patched book written to
     `target`; None if the previous book cannot be patched.
 
@@ -215,7 +222,7 @@ def _patch(previous: Previous, shape: dict[str, object], chunks: Sequence[Piece]
     record, hasher, book = read.record, read.hasher, read.book
     base_size = int(record["base_size"])
     try:
-        if _same_book(record, chunks, links):  # rendered again as it was (a touched file)
+        if _same_book(record, marks, chunks):  # rendered again as it was (a touched file)
             return int(record["pages"]), base_size, hasher.hexdigest()  # it is the copy
         sources: list[Pdf] = []
         try:
@@ -224,7 +231,7 @@ def _patch(previous: Previous, shape: dict[str, object], chunks: Sequence[Piece]
             if chunks[0].pdf.name != record["chunks"][0]:
                 _metadata(book, sources[0], str(shape["language"]))
                 revision.touched.append(book.docinfo)
-            _redo_destinations(book, links, replaced, record)
+            _redo_destinations(book, links, replaced, record, marks)
             revision.touched.append(book.Root)
             appended = revision.append(previous.book, previous.copy_to,
                                        digest(*(c.pdf.name for c in chunks)))
@@ -237,10 +244,10 @@ def _patch(previous: Previous, shape: dict[str, object], chunks: Sequence[Piece]
         return None
 
 
-def _same_book(record: dict[str, object], chunks: Sequence[Piece], links: BookLinks) -> bool:
-    return (record["chunks"] == [c.pdf.name for c in chunks]
-            and record.get("destinations") == _destinations_digest(links)
-            and record.get("outline") == _outline_digest(links) and "pages" in record)
+def _same_book(record: dict[str, object], marks: dict[str, str],
+               chunks: Sequence[Piece]) -> bool:
+    return (record["chunks"] == [c.pdf.name for c in chunks] and "pages" in record
+            and all(record.get(key) == value for key, value in marks.items()))
 
 
 def _replace_changed(book: Pdf, chunks: Sequence[Piece], old_names: Sequence[str],
@@ -281,26 +288,16 @@ def _take_content(book: Pdf, page: Dictionary, reader: Pdf, new: Dictionary) -> 
 
 
 def _redo_destinations(book: Pdf, links: BookLinks, replaced: set[int],
-                       record: dict[str, object]) -> None:
+                       record: dict[str, object], marks: dict[str, str]) -> None:
     """The links between chunks are added to the new pages (the others keep theirs). The
     page objects stayed, so the names and bookmarks are made again only if an anchor
     moved or a bookmark changed."""
     pages = [page.obj for page in book.pages]
-    if record.get("destinations") != _destinations_digest(links):
+    if record.get("destinations") != marks["destinations"]:
         _names(book, links, pages)
     _links(book, (link for link in links.links if link[0] in replaced), links, pages)
-    if record.get("outline") != _outline_digest(links):
+    if record.get("outline") != marks["outline"]:
         _outline(book, links)
-
-
-def _destinations_digest(links: BookLinks) -> str:
-    return digest(json.dumps(sorted(links.destinations.items())))
-
-
-def _outline_digest(links: BookLinks) -> str:
-    entries = [(e.title, e.target, e.level, links.destinations.get(e.target))
-               for e in links.outline]
-    return digest(json.dumps(entries))
 
 
 class _Revision:

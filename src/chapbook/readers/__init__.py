@@ -65,8 +65,8 @@ def read_manuscript(path: Path, settings: ReadSettings) -> ReadResult:
     """Read one file. Never raises for bad content: problems come back as diagnostics."""
     where = Location(relative_path(path, settings.root))
     loaded = _load(path, where)
-    return loaded if isinstance(loaded, ReadResult) else _read_bytes(
-        path, loaded, where, READERS[path.suffix.lower()], settings)
+    return loaded if isinstance(loaded, ReadResult) else _parse(_Source(path, where, loaded),
+                                                                settings)
 
 
 def _load(path: Path, where: Location) -> bytes | ReadResult:
