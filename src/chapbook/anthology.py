@@ -80,7 +80,11 @@ class Anthology:
         return self.sort_names.get(name, name)
 
     def piece(self, slug: str) -> Manuscript:
-        return next(p for p in self.all_pieces if p.slug == slug)
+        return self._by_slug[slug]
+
+    @cached_property  # the indexes look up every piece they list: thousands of lookups
+    def _by_slug(self) -> dict[str, Manuscript]:
+        return {piece.slug: piece for piece in self.all_pieces}
 
     def part_of(self, piece: Manuscript) -> Part | None:
         return next((part for part in self.parts if piece in part.pieces), None)

@@ -136,21 +136,24 @@ def _oversized(root: yaml.Node, offset: int, where: Location) -> Diagnostic | No
     while stack:
         node, depth = stack.pop()
         visited += 1
-        here = where.at_line(node.start_mark.line + 1 + offset, node.start_mark.column + 1)
         if depth > MAX_YAML_DEPTH:
             return error("yaml-too-deep", f"front matter is nested more than {MAX_YAML_DEPTH} "
-                         "levels deep here", here, "flatten the value: front matter needs "
-                         "only a few levels")
+                         "levels deep here", _at(node, offset, where), "flatten the value: "
+                         "front matter needs only a few levels")
         if visited > MAX_YAML_NODES:
             return error("yaml-too-large", f"front matter holds more than {MAX_YAML_NODES:,} "
-                         "values (counting each alias every time it is used)", here,
-                         "remove the repeated aliases ('*name'): front matter needs only a "
-                         "few dozen values")
+                         "values (counting each alias every time it is used)",
+                         _at(node, offset, where), "remove the repeated aliases ('*name'): "
+                         "front matter needs only a few dozen values")
         if isinstance(node, yaml.MappingNode):
             stack += [(child, depth + 1) for pair in node.value for child in pair]
         elif isinstance(node, yaml.SequenceNode):
             stack += [(child, depth + 1) for child in node.value]
     return None
+
+
+def _at(node: yaml.Node, offset: int, where: Location) -> Location:
+    return where.at_line(node.start_mark.line + 1 + offset, node.start_mark.column + 1)
 
 
 def _record_lines(node: yaml.Node, path: KeyPath, offset: int, where: Location,
