@@ -71,11 +71,15 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     if previous is not None:
         return BuildReport(Plan(None), tuple(previous[0]), tuple(previous[1]), up_to_date=True)
     with LazyPool(options.jobs or default_jobs()) as workers:
+        # WeasyPrint loads while the pipeline loads and reads the pool
         if _chunks_likely(root, options, workers.jobs):
             from .pdfchunk import warm_worker
 
-            # WeasyPrint loads while the pipeline loads and reads the pool
             workers.warm(warm_worker, _workers_to_warm(out_dir, workers.jobs))
+        elif _cover_likely(root, options, out_dir):  # PDF workers would make it too
+            from .coverimage import warm_worker as warm_cover_worker
+
+            workers.warm(warm_cover_worker, 1)
         from .pipeline import plan_and_write
         from .readers import ReadCache
 
@@ -103,15 +107,31 @@ def _chunks_likely(root: Path, options: BuildOptions, jobs: int) -> bool:
         return False
 
 
+def _cover_likely(root: Path, options: BuildOptions, out_dir: Path) -> bool:
+    """Whether an EPUB cover will probably be generated: an EPUB is wanted, a chosen
+    anthology names no cover image in chapbook.toml, and no cover is kept from an earlier
+    build (which would probably serve again)."""
+    if "epub" not in options.formats or _has_entries(out_dir / ".cache" / "cover"):
+        return False
+    books = uptodate.raw_config(root).get("anthology", [])
+    return isinstance(books, list) and any(
+        isinstance(book, dict) and not book.get("cover")
+        and (not options.only or book.get("slug") in options.only) for book in books)
+
+
+def _has_entries(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(True for _ in entries)
+    except OSError:
+        return False
+
+
 def _workers_to_warm(out_dir: Path, jobs: int) -> int:
     """Every worker for a first build. One when earlier builds left chunks (probably few
     render): warming more would take the cores the parent needs to find which ones, and
     more workers start anyway if it sends several chunks at once."""
-    try:
-        with os.scandir(out_dir / ".cache" / "pdf") as entries:
-            return 1 if any(True for _ in entries) else jobs
-    except OSError:
-        return jobs
+    return 1 if _has_entries(out_dir / ".cache" / "pdf") else jobs
 
 
 def output_name(slug: str, fmt: str, profile: str | None) -> str:

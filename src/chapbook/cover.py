@@ -1,23 +1,22 @@
 """The EPUB cover: the configured image, or one generated from the title page's facts.
 
 A generated cover is the style's `templates/cover/cover.html.j2` (with its CSS), laid out
-by WeasyPrint as one page and rasterised by pdfium at a fixed size. Both libraries load
-only here, and only when a cover is generated: importing this module stays cheap. The
-same inputs give the same pixels and the same JPEG bytes, so books stay reproducible.
+and rasterised in a worker by `coverimage.py`: this module never loads WeasyPrint. The
+same inputs give the same pixels and the same image bytes, so books stay reproducible.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .anthology import Anthology
-from .diagnostics import Diagnostic, silenced, warning
+from .coverimage import generate
+from .diagnostics import Diagnostic, warning
 from .hashing import digest
 from .output import replace_file
 from .styles import Style
@@ -25,13 +24,8 @@ from .styles import Style
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from PIL import Image
-
     from .workers import LazyPool
 
-COVER_SIZE = (1600, 2400)  # pixels: the 1:1.5 most retailers ask for
-JPEG_QUALITY = 90
-FLAT_COLOURS = 4096  # at most this many colours: a flat design, kept as a palette PNG
 PALETTES = 6  # the style's CSS defines .palette-0 ... .palette-5
 
 
@@ -165,56 +159,3 @@ class _Kept:
                 kept.parent.mkdir(parents=True, exist_ok=True)
                 replace_file(kept, data)
         return image
-
-
-def generate(html: str, sheet: Path, layers: tuple[Path, ...]) -> tuple[bytes, str]:
-    """The cover laid out and rasterised: (image bytes, media type). Runs in a worker."""
-    return _rasterise(_layout(html, sheet, layers))
-
-
-def _layout(html: str, sheet: Path, layers: tuple[Path, ...]) -> bytes:
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    from .pdf import ProjectFetcher  # serves the style's fonts, refuses anything else
-
-    fetcher = ProjectFetcher(layers)
-    fonts = FontConfiguration()
-    with silenced("weasyprint"):  # glyph and CSS notes are the print edition's to report
-        css = CSS(filename=str(sheet), url_fetcher=fetcher, font_config=fonts)
-        document = HTML(string=html, base_url=layers[0].as_uri() + "/",
-                        url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts)
-        return bytes(document.copy(document.pages[:1]).write_pdf())
-
-
-def _rasterise(pdf: bytes) -> tuple[bytes, str]:
-    """The first page at COVER_SIZE, encoded as (bytes, media type)."""
-    import pypdfium2
-    from PIL import Image
-
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        page = document[0]
-        bitmap = page.render(scale=COVER_SIZE[0] / page.get_width())
-        image = bitmap.to_pil().convert("RGB")
-    finally:
-        document.close()
-    if image.size != COVER_SIZE:  # rounding in the page size: never more than a pixel
-        image = image.resize(COVER_SIZE, Image.Resampling.LANCZOS)
-    return _encode(image)
-
-
-def _encode(image: Image.Image) -> tuple[bytes, str]:
-    """Flat designs (few colours) as a small, sharp palette PNG; anything else as JPEG."""
-    from PIL import Image
-
-    out = io.BytesIO()
-    if image.getcolors(maxcolors=FLAT_COLOURS) is not None:
-        # MAXCOVERAGE: every pixel within 2 levels of the rendering (median cut: 4), in a
-        # third of median cut's time
-        flat = image.quantize(colors=128, method=Image.Quantize.MAXCOVERAGE,
-                              dither=Image.Dither.NONE)
-        flat.save(out, format="PNG", optimize=True)
-        return out.getvalue(), "image/png"
-    image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, subsampling="4:4:4")
-    return out.getvalue(), "image/jpeg"

@@ -44,12 +44,16 @@ def fingerprint(root: Path, options: object) -> str:
 
 def manuscripts_dir(root: Path) -> Path:
     """The pool folder as chapbook.toml names it (read without validating: this is a hint)."""
+    return root / str(raw_config(root).get("manuscripts", "manuscripts"))
+
+
+def raw_config(root: Path) -> dict[str, Any]:
+    """chapbook.toml as parsed TOML, not validated ({} if it cannot be read): for hints
+    taken before the project is loaded."""
     try:
-        folder = tomllib.loads((root / "chapbook.toml").read_text(encoding="utf-8")).get(
-            "manuscripts", "manuscripts")
+        return tomllib.loads((root / "chapbook.toml").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        folder = "manuscripts"
-    return root / str(folder)
+        return {}
 
 
 def _walk(folder: Path) -> Iterable[Path]:
