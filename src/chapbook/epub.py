@@ -1,18 +1,22 @@
 """The EPUB writer: the only module that imports ebooklib.
 
-ebooklib packages what the templates rendered; it does not rewrite it: documents, the nav
-document and resources are added as plain items. Its known traps are handled here:
-exceptions are raised, not swallowed; the identifier and modified date are fixed; its own
-nav (which has no stylesheet and wrong landmark names) and cover page (not in the spine,
-empty alt) are not used; and the zip is re-written with sorted entries and fixed
-timestamps, adding what ebooklib cannot write (`xml:lang` on the package, the NCX depth),
-so that two builds of the same input are byte-identical.
+ebooklib writes the package: the package document (metadata, manifest, spine, guide), the
+NCX and the container; documents, the nav document and resources are listed as plain
+items, never rewritten. Its known traps are handled here: exceptions are raised, not
+swallowed; the identifier and modified date are fixed; its own nav (which has no
+stylesheet and wrong landmark names) and cover page (not in the spine, empty alt) are not
+used; what it cannot write is added (`xml:lang` on the package, the NCX depth). The zip is
+written here, once: `mimetype` first and stored, then the package files, the documents in
+reading order and the resources, every timestamp fixed, so that two builds of the same
+input are byte-identical.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,7 @@ from lxml import etree
 
 from .a11y import accessibility_metadata
 from .anthology import Anthology
+from .diagnostics import Diagnostic
 from .output import atomic_target, build_timestamp
 from .render import (
     EPUB_CSS_HREF,
@@ -30,35 +35,79 @@ from .render import (
     TocEntry,
     text_direction,
 )
-from .resources import EpubResource
+from .resources import EpubResource, EpubResources
 
 XHTML = "application/xhtml+xml"
-OPF_PATH = "EPUB/content.opf"
-NCX_PATH = "EPUB/toc.ncx"
+FOLDER = "EPUB"  # ebooklib's package folder
+CONTAINER_PATH = "META-INF/container.xml"
+OPF_PATH = f"{FOLDER}/content.opf"
+NCX_PATH = f"{FOLDER}/toc.ncx"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # EPUB 3 landmarks -> EPUB 2 guide types, for older reading systems.
 GUIDE_TYPES = {"cover": "cover", "titlepage": "title-page", "copyright-page": "copyright-page",
                "toc": "toc", "bodymatter": "text"}
 
 
-def write_epub(anthology: Anthology, rendition: EpubRendition,
-               resources: list[EpubResource], target: Path) -> None:
-    book = _package(anthology, rendition, resources)
+def write_epub(anthology: Anthology, rendition: EpubRendition, resources: EpubResources,
+               target: Path) -> list[Diagnostic]:
+    """Package and zip the EPUB; returns what went wrong making its resources (a font that
+    could not be subset goes in whole). Fonts still being subset are waited for last."""
+    book = _package(anthology, rendition, resources.listed)
     stamp = build_timestamp(anthology.date)
-    with atomic_target(target) as temporary:
-        raw = temporary.with_suffix(".raw")
-        try:
-            # ebooklib's zip is re-packed below: compressing it hard would be wasted work
-            epub.write_epub(str(raw), book, {"epub3_pages": False, "raise_exceptions": True,
-                                             "mtime": stamp.replace(tzinfo=None),
-                                             "compresslevel": 0})
-            _reproducible_zip(raw, temporary, stamp, _finishing(anthology, rendition))
-        finally:
-            raw.unlink(missing_ok=True)
+    package = _package_files(book, stamp, _finishing(anthology, rendition))
+    with atomic_target(target) as temporary, _Zip(temporary, stamp) as packed:
+        packed.add("mimetype", b"application/epub+zip", compress=False)
+        for name in (CONTAINER_PATH, OPF_PATH, NCX_PATH):
+            packed.add(name, package[name])
+        packed.add(f"{FOLDER}/{EPUB_CSS_HREF}", rendition.stylesheet.encode("utf-8"))
+        for doc in rendition.documents:
+            packed.add(f"{FOLDER}/{doc.file_name}", doc.xhtml.encode("utf-8"))
+        contents, problems = resources.contents()
+        for resource in resources.listed:
+            packed.add(f"{FOLDER}/{resource.file_name}", contents[resource.file_name])
+    return problems
+
+
+def _package_files(book: epub.EpubBook, stamp: dt.datetime,
+                   finishing: dict[str, Callable[[bytes], bytes]]) -> dict[str, bytes]:
+    """The files ebooklib writes itself (container, package document, NCX), finished.
+
+    ebooklib writes them into a zip in memory, with every other item empty: the documents
+    and resources are zipped once, by `write_epub`, with fixed timestamps."""
+    buffer = io.BytesIO()
+    epub.write_epub(buffer, book, {"epub3_pages": False, "raise_exceptions": True,
+                                   "mtime": stamp.replace(tzinfo=None), "compresslevel": 0})
+    with zipfile.ZipFile(buffer) as written:
+        files = {name: written.read(name) for name in (CONTAINER_PATH, OPF_PATH, NCX_PATH)}
+    return {name: finishing[name](data) if name in finishing else data
+            for name, data in files.items()}
+
+
+class _Zip:
+    """A reproducible zip: entries in the order added, every timestamp fixed, Unix modes."""
+
+    def __init__(self, path: Path, stamp: dt.datetime) -> None:
+        self.date_time = max(stamp, dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).timetuple()[:6]
+        self.archive = zipfile.ZipFile(path, "w")
+
+    def add(self, name: str, data: bytes, compress: bool = True) -> None:
+        info = zipfile.ZipInfo(name, date_time=self.date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        info.external_attr = 0o644 << 16
+        info.create_system = 3
+        self.archive.writestr(info, data, compresslevel=9)
+
+    def __enter__(self) -> _Zip:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.archive.close()
 
 
 def _package(anthology: Anthology, rendition: EpubRendition,
              resources: list[EpubResource]) -> epub.EpubBook:
+    """The book as ebooklib models it: metadata, manifest, spine, contents. Its items are
+    empty: ebooklib needs only their names and types to write the package document."""
     book = epub.EpubBook()
     book.set_identifier(anthology.identifier)
     book.set_title(anthology.title)
@@ -68,8 +117,7 @@ def _package(anthology: Anthology, rendition: EpubRendition,
     _metadata(book, anthology)
     for prop, value in accessibility_metadata(rendition, anthology.press.name):
         book.add_metadata(None, "meta", value, {"property": prop})
-    book.add_item(epub.EpubItem(uid="css", file_name=EPUB_CSS_HREF, media_type="text/css",
-                                content=rendition.stylesheet.encode("utf-8")))
+    book.add_item(epub.EpubItem(uid="css", file_name=EPUB_CSS_HREF, media_type="text/css"))
     for resource in resources:
         book.add_item(_resource_item(resource))
         if "cover-image" in resource.properties:  # EPUB 2 readers look for this
@@ -87,8 +135,7 @@ def _package(anthology: Anthology, rendition: EpubRendition,
 
 def _item(doc: EpubDocument) -> epub.EpubItem:
     uid = "nav" if doc.file_name == NAV_FILE else "doc-" + doc.file_name.removesuffix(".xhtml")
-    item = epub.EpubItem(uid=uid, file_name=doc.file_name, media_type=XHTML,
-                         content=doc.xhtml.encode("utf-8"))
+    item = epub.EpubItem(uid=uid, file_name=doc.file_name, media_type=XHTML)
     item.properties = ["nav"] if doc.kind == "nav" else []
     return item
 
@@ -97,7 +144,7 @@ def _resource_item(resource: EpubResource) -> epub.EpubItem:
     uid = ("cover-image" if "cover-image" in resource.properties
            else "res-" + resource.file_name.replace("/", "-").replace(".", "-"))
     item = epub.EpubItem(uid=uid, file_name=resource.file_name,
-                         media_type=resource.media_type, content=resource.data)
+                         media_type=resource.media_type)
     item.properties = list(resource.properties)
     return item
 
@@ -137,7 +184,8 @@ def _person(book: epub.EpubBook, element: str, uid: str, name: str, file_as: str
                                            "scheme": "marc:relators"})
 
 
-def _finishing(anthology: Anthology, rendition: EpubRendition) -> dict[str, Any]:
+def _finishing(anthology: Anthology,
+               rendition: EpubRendition) -> dict[str, Callable[[bytes], bytes]]:
     """What to change in ebooklib's files while re-packing them."""
     depth = 2 if any(entry.children for entry in rendition.toc) else 1
     return {OPF_PATH: lambda data: _package_language(data, anthology.language),
@@ -160,20 +208,3 @@ def _ncx_depth(ncx: bytes, depth: int) -> bytes:
         if meta.get("name") == "dtb:depth":
             meta.set("content", str(depth))
     return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
-
-
-def _reproducible_zip(source: Path, target: Path, stamp: dt.datetime,
-                      finishing: dict[str, Any]) -> None:
-    """Re-pack: `mimetype` first and stored, other entries sorted, every timestamp fixed."""
-    date_time = max(stamp, dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).timetuple()[:6]
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as packed:
-        names = sorted(n for n in original.namelist() if n != "mimetype")
-        for name in ["mimetype", *names]:
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            data = original.read(name)
-            if name in finishing:
-                data = finishing[name](data)
-            packed.writestr(info, data, compresslevel=9)

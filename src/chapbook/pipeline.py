@@ -199,10 +199,10 @@ def _write_epub(book: Anthology, style: Style, target: Path,
     parts = start_epub(book, style)
     cover, problems = pending.result()
     rendition = finish_epub(parts, cover)
+    # Fonts are subset in workers while the documents are checked, packaged and zipped
+    resources = epub_resources(book, style, rendition, cover,
+                               target.parent / ".cache" / "fonts", workers)
     broken = malformed_documents(rendition, style)
     if broken:
         return problems + broken, False
-    resources, found = epub_resources(book, style, rendition, cover,
-                                      target.parent / ".cache" / "fonts", workers)
-    write_epub(book, rendition, resources, target)
-    return problems + found, True
+    return problems + write_epub(book, rendition, resources, target), True

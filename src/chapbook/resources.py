@@ -13,7 +13,14 @@ from pathlib import Path, PurePosixPath
 from .anthology import Anthology
 from .cover import CoverImage
 from .diagnostics import Diagnostic, Location, warning
-from .fonts import FONT_TYPES, characters_of, font_references, is_licence, subset_fonts
+from .fonts import (
+    FONT_TYPES,
+    PendingSubsets,
+    characters_of,
+    font_references,
+    is_licence,
+    start_subsets,
+)
 from .render import EPUB_CSS_HREF, EpubRendition
 from .styles import Style
 from .workers import LazyPool
@@ -25,53 +32,74 @@ LICENCE_FOLDER = "fonts"
 class EpubResource:
     file_name: str  # relative to the package folder, as documents refer to it
     media_type: str
-    data: bytes
     properties: tuple[str, ...] = ()  # e.g. cover-image
+
+
+class EpubResources:
+    """An EPUB's resources. What the package lists (`listed`) is known at once; the bytes
+    (`contents`) may wait for fonts still being subset in the build's workers, so that the
+    package is made and the documents are zipped meanwhile."""
+
+    def __init__(self, listed: list[tuple[EpubResource, bytes | None]],
+                 fonts: list[tuple[str, str, Path]], subsets: PendingSubsets | None,
+                 problems: list[Diagnostic]) -> None:
+        self.listed = [resource for resource, _ in listed]
+        self._ready = {resource.file_name: data for resource, data in listed if data is not None}
+        self._fonts, self._subsets, self._problems = fonts, subsets, problems
+
+    def contents(self) -> tuple[dict[str, bytes], list[Diagnostic]]:
+        """The bytes of every listed resource, by file name, and what went wrong making them."""
+        files, problems = dict(self._ready), list(self._problems)
+        subsets = self._subsets.result() if self._subsets else []
+        for (reference, name, source), subset in zip(self._fonts, subsets, strict=True):
+            files[name], problem = _subset_or_whole(source, subset, reference)
+            problems += problem
+        return files, problems
 
 
 def epub_resources(anthology: Anthology, style: Style, rendition: EpubRendition,
                    cover: CoverImage | None, font_cache: Path | None = None,
-                   workers: LazyPool | None = None) -> tuple[list[EpubResource], list[Diagnostic]]:
+                   workers: LazyPool | None = None) -> EpubResources:
     """`font_cache`: a folder where subset fonts are kept between builds; `workers`: the
-    build's worker processes, to subset fonts in."""
-    resources = [EpubResource(cover.name, cover.media_type, cover.data, ("cover-image",))
-                 ] if cover else []
-    resources += _images(anthology)
-    fonts, problems = _fonts(style, rendition, font_cache, workers)
-    return resources + fonts, problems
+    build's worker processes, to subset fonts in (they are started here, not waited for)."""
+    listed: list[tuple[EpubResource, bytes | None]] = [
+        (EpubResource(cover.name, cover.media_type, ("cover-image",)), cover.data)
+    ] if cover else []
+    listed += _images(anthology)
+    fonts, problems = _fonts(style, rendition.stylesheet)
+    subsets = start_subsets([source for _, _, source in fonts],
+                            characters_of([rendition.stylesheet,
+                                           *(d.xhtml for d in rendition.documents)]),
+                            font_cache, workers) if fonts else None
+    listed += [(EpubResource(name, FONT_TYPES[source.suffix.lower()]), None)
+               for _, name, source in fonts]
+    if fonts:
+        listed += [(EpubResource(f"{LICENCE_FOLDER}/{path.name}", "text/plain"),
+                    path.read_bytes()) for path in style.files("fonts") if is_licence(path)]
+    return EpubResources(listed, fonts, subsets, problems)
 
 
-def _images(anthology: Anthology) -> list[EpubResource]:
+def _images(anthology: Anthology) -> list[tuple[EpubResource, bytes | None]]:
     """Each image of each piece once (pieces may share one), by its content-derived name."""
     assets = {asset.name: asset for piece in anthology.all_pieces for asset in piece.images}
-    return [EpubResource(name, asset.media_type, asset.path.read_bytes())
+    return [(EpubResource(name, asset.media_type), asset.path.read_bytes())
             for name, asset in sorted(assets.items())]
 
 
-def _fonts(style: Style, rendition: EpubRendition, cache: Path | None,
-           workers: LazyPool | None) -> tuple[list[EpubResource], list[Diagnostic]]:
-    characters = characters_of([rendition.stylesheet, *(d.xhtml for d in rendition.documents)])
+def _fonts(style: Style, stylesheet: str) -> tuple[list[tuple[str, str, Path]], list[Diagnostic]]:
+    """The fonts the stylesheet loads: (reference, name in the EPUB, file of the style)."""
     css_folder = PurePosixPath(EPUB_CSS_HREF).parent
-    sources: list[tuple[str, str, Path]] = []  # (reference, name in the EPUB, file)
+    found: list[tuple[str, str, Path]] = []
     problems: list[Diagnostic] = []
-    for reference in font_references(rendition.stylesheet):
+    for reference in font_references(stylesheet):
         name = _normalise(css_folder / reference)
         try:
-            sources.append((reference, name, style.find(name)))
+            found.append((reference, name, style.find(name)))
         except FileNotFoundError:
             problems.append(warning("style-css", f"css/epub.css loads '{reference}', which "
                                     f"style '{style.name}' does not have",
                                     Location("css/epub.css"), "add the file to the style's "
                                     "fonts/ folder, or remove the @font-face rule"))
-    subsets = subset_fonts([source for _, _, source in sources], characters, cache, workers)
-    found: list[EpubResource] = []
-    for (reference, name, source), subset in zip(sources, subsets, strict=True):
-        data, problem = _subset_or_whole(source, subset, reference)
-        problems += problem
-        found.append(EpubResource(name, FONT_TYPES[source.suffix.lower()], data))
-    if found:
-        found += [EpubResource(f"{LICENCE_FOLDER}/{path.name}", "text/plain", path.read_bytes())
-                  for path in style.files("fonts") if is_licence(path)]
     return found, problems
 
 
