@@ -151,6 +151,28 @@ def test_an_epub_only_build_never_loads_weasyprint(tmp_path: Path) -> None:
     assert sorted((tmp_path / ".cache" / "cover").iterdir()) == covers
 
 
+def test_a_worker_loads_weasyprint_early_only_for_a_cover_to_generate(tmp_path: Path) -> None:
+    """The hint read from chapbook.toml before the pool: an EPUB is wanted, a chosen book
+    names no cover image, and no earlier build kept a generated cover."""
+    from chapbook.build import _cover_likely
+    from chapbook.options import BuildOptions
+
+    out = tmp_path / "build"
+    (tmp_path / "chapbook.toml").write_text('[[anthology]]\nslug = "a"\n\n'
+                                            '[[anthology]]\nslug = "b"\ncover = "b.jpg"\n')
+    assert _cover_likely(tmp_path, BuildOptions(formats=("epub",)), out)
+    assert _cover_likely(tmp_path, BuildOptions(formats=("epub",), only=("a",)), out)
+    assert not _cover_likely(tmp_path, BuildOptions(formats=("epub",), only=("b",)), out)
+    assert not _cover_likely(tmp_path, BuildOptions(formats=("pdf",)), out)
+    (out / ".cache" / "cover").mkdir(parents=True)
+    assert _cover_likely(tmp_path, BuildOptions(formats=("epub",)), out)  # empty: none kept
+    (out / ".cache" / "cover" / "kept.png").write_bytes(b"\x89PNG")
+    assert not _cover_likely(tmp_path, BuildOptions(formats=("epub",)), out)
+    (out / ".cache" / "cover" / "kept.png").unlink()
+    (tmp_path / "chapbook.toml").write_text("[[anthology]\nslug = ")  # not TOML: no hint
+    assert not _cover_likely(tmp_path, BuildOptions(formats=("epub",)), out)
+
+
 def texts_of(pdf: Path, label: str) -> str:
     return page_texts(pdf)[page_labels(pdf).index(label)]
 
