@@ -470,6 +470,8 @@ def test_validate_fails_the_build_and_points_at_the_manuscript(tmp_path: Path) -
 def test_a_template_that_breaks_xhtml_is_an_error_not_a_crash(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW},
                          MINIMAL_CONFIG + 'formats = ["epub"]\n')
+    assert run_chapbook("build", cwd=root).code == 0
+    previous = (root / "build" / "everything.epub").read_bytes()
     template = root / "styles" / "classic" / "templates" / "epub" / "piece.xhtml.j2"
     template.parent.mkdir(parents=True)
     template.write_text(BROKEN_TEMPLATE.replace("</blink>", ""), encoding="utf-8")
@@ -477,7 +479,9 @@ def test_a_template_that_breaks_xhtml_is_an_error_not_a_crash(tmp_path: Path) ->
     assert result.code == 1 and "Traceback" not in result.stderr
     assert "error: the EPUB document good.xhtml is not well-formed XHTML" in result.stderr
     assert "[bad-template]" in result.stderr
-    assert not (root / "build" / "everything.epub").exists()
+    # The body was already being zipped in a worker: the old book stays, nothing is left
+    assert (root / "build" / "everything.epub").read_bytes() == previous
+    assert list((root / "build").glob(".*.part")) == []
 
 
 def test_validate_without_java_says_what_is_missing(tmp_path: Path) -> None:

@@ -5,9 +5,10 @@ NCX and the container; documents, the nav document and resources are listed as p
 items, never rewritten. Its known traps are handled here: exceptions are raised, not
 swallowed; the identifier and modified date are fixed; its own nav (which has no
 stylesheet and wrong landmark names) and cover page (not in the spine, empty alt) are not
-used; what it cannot write is added (`xml:lang` on the package, the NCX depth). The zip is
-written here, once: `mimetype` first and stored, then the package files, the documents in
-reading order and the resources, every timestamp fixed, so that two builds of the same
+used; what it cannot write is added (`xml:lang` on the package, the NCX depth). The zip
+(`epubzip.py`) holds `mimetype` first and stored, then the body and back documents (zipped
+in a worker while the rest is made), the stylesheet, the front matter and contents, the
+package files and the resources, every timestamp fixed, so that two builds of the same
 input are byte-identical.
 """
 
@@ -16,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent import futures
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ebooklib import epub
 from lxml import etree
@@ -26,7 +28,8 @@ from lxml import etree
 from .a11y import accessibility_metadata
 from .anthology import Anthology
 from .diagnostics import Diagnostic
-from .output import atomic_target, build_timestamp
+from .epubzip import ReproducibleZip, zip_documents, zip_time
+from .output import build_timestamp
 from .render import (
     EPUB_CSS_HREF,
     NAV_FILE,
@@ -36,6 +39,11 @@ from .render import (
     text_direction,
 )
 from .resources import EpubResource, EpubResources
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from .workers import LazyPool
 
 XHTML = "application/xhtml+xml"
 FOLDER = "EPUB"  # ebooklib's package folder
@@ -48,24 +56,57 @@ GUIDE_TYPES = {"cover": "cover", "titlepage": "title-page", "copyright-page": "c
                "toc": "toc", "bodymatter": "text"}
 
 
-def write_epub(anthology: Anthology, rendition: EpubRendition, resources: EpubResources,
-               target: Path) -> list[Diagnostic]:
-    """Package and zip the EPUB; returns what went wrong making its resources (a font that
-    could not be subset goes in whole). Fonts still being subset are waited for last."""
-    book = _package(anthology, rendition, resources.listed)
-    stamp = build_timestamp(anthology.date)
-    package = _package_files(book, stamp, _finishing(anthology, rendition))
-    with atomic_target(target) as temporary, _Zip(temporary, stamp) as packed:
-        packed.add("mimetype", b"application/epub+zip", compress=False)
-        for name in (CONTAINER_PATH, OPF_PATH, NCX_PATH):
-            packed.add(name, package[name])
-        packed.add(f"{FOLDER}/{EPUB_CSS_HREF}", rendition.stylesheet.encode("utf-8"))
-        for doc in rendition.documents:
-            packed.add(f"{FOLDER}/{doc.file_name}", doc.xhtml.encode("utf-8"))
-        contents, problems = resources.contents()
-        for resource in resources.listed:
-            packed.add(f"{FOLDER}/{resource.file_name}", contents[resource.file_name])
-    return problems
+class EpubFile:
+    """An EPUB written to `path` (a temporary file) in two steps, so that zipping most of
+    its bytes costs the build no time: `start` has a worker zip the documents rendered
+    first (the body and back matter) while the build makes the rest; `finish` packages the
+    book and appends the rest. Leaving the `with` waits for the worker: it never writes
+    to `path` after the build has let go of it."""
+
+    def __init__(self, anthology: Anthology, path: Path, workers: LazyPool | None) -> None:
+        self.anthology, self.path, self.workers = anthology, path, workers
+        self.stamp = build_timestamp(anthology.date)
+        self.date_time = zip_time(self.stamp)
+        self._zipped: frozenset[str] = frozenset()
+        self._job: Future[None] | None = None
+
+    def start(self, documents: Sequence[EpubDocument]) -> None:
+        job = (self.path, self.date_time,
+               [(f"{FOLDER}/{doc.file_name}", doc.xhtml) for doc in documents])
+        self._zipped = frozenset(doc.file_name for doc in documents)
+        if self.workers is None:
+            zip_documents(*job)
+        else:
+            self._job = self.workers.submit(zip_documents, *job)
+
+    def finish(self, rendition: EpubRendition, resources: EpubResources) -> list[Diagnostic]:
+        """Package and zip what `start` did not; returns what went wrong making the
+        resources (a font that could not be subset goes in whole). Fonts still being
+        subset are waited for last."""
+        book = _package(self.anthology, rendition, resources.listed)
+        package = _package_files(book, self.stamp, _finishing(self.anthology, rendition))
+        if self._job is not None:
+            self._job.result()
+        elif not self._zipped:
+            zip_documents(self.path, self.date_time, [])
+        with ReproducibleZip(self.path, self.date_time, "a") as packed:
+            packed.add(f"{FOLDER}/{EPUB_CSS_HREF}", rendition.stylesheet.encode("utf-8"))
+            for doc in rendition.documents:
+                if doc.file_name not in self._zipped:
+                    packed.add(f"{FOLDER}/{doc.file_name}", doc.xhtml.encode("utf-8"))
+            for name in (CONTAINER_PATH, OPF_PATH, NCX_PATH):
+                packed.add(name, package[name])
+            contents, problems = resources.contents()
+            for resource in resources.listed:
+                packed.add(f"{FOLDER}/{resource.file_name}", contents[resource.file_name])
+        return problems
+
+    def __enter__(self) -> EpubFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._job is not None:
+            futures.wait([self._job])
 
 
 def _package_files(book: epub.EpubBook, stamp: dt.datetime,
@@ -73,7 +114,7 @@ def _package_files(book: epub.EpubBook, stamp: dt.datetime,
     """The files ebooklib writes itself (container, package document, NCX), finished.
 
     ebooklib writes them into a zip in memory, with every other item empty: the documents
-    and resources are zipped once, by `write_epub`, with fixed timestamps."""
+    and resources are zipped by `EpubFile`, with fixed timestamps."""
     buffer = io.BytesIO()
     epub.write_epub(buffer, book, {"epub3_pages": False, "raise_exceptions": True,
                                    "mtime": stamp.replace(tzinfo=None), "compresslevel": 0})
@@ -81,27 +122,6 @@ def _package_files(book: epub.EpubBook, stamp: dt.datetime,
         files = {name: written.read(name) for name in (CONTAINER_PATH, OPF_PATH, NCX_PATH)}
     return {name: finishing[name](data) if name in finishing else data
             for name, data in files.items()}
-
-
-class _Zip:
-    """A reproducible zip: entries in the order added, every timestamp fixed, Unix modes."""
-
-    def __init__(self, path: Path, stamp: dt.datetime) -> None:
-        self.date_time = max(stamp, dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).timetuple()[:6]
-        self.archive = zipfile.ZipFile(path, "w")
-
-    def add(self, name: str, data: bytes, compress: bool = True) -> None:
-        info = zipfile.ZipInfo(name, date_time=self.date_time)
-        info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-        info.external_attr = 0o644 << 16
-        info.create_system = 3
-        self.archive.writestr(info, data, compresslevel=9)
-
-    def __enter__(self) -> _Zip:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.archive.close()
 
 
 def _package(anthology: Anthology, rendition: EpubRendition,

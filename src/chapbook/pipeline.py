@@ -179,7 +179,7 @@ def _single_pass(book: Anthology, style: Style, setup: PageSetup, roots: tuple[P
 
 
 class _NotWritten(Exception):
-    """A chunked PDF was not written; carries the diagnostics that say why."""
+    """An edition was not written; carries the diagnostics that say why."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = diagnostics
@@ -191,18 +191,23 @@ def _write_epub(book: Anthology, style: Style, target: Path,
     a worker, to generate a cover). Returns the diagnostics and whether the EPUB was
     written."""
     from .cover import start_cover
-    from .epub import write_epub
+    from .epub import EpubFile
     from .resources import epub_resources
 
     # A cover to generate is laid out in a worker while the documents are rendered here
     pending = start_cover(book, style, target.parent / ".cache" / "cover", workers)
-    parts = start_epub(book, style)
-    cover, problems = pending.result()
-    rendition = finish_epub(parts, cover)
-    # Fonts are subset in workers while the documents are checked, packaged and zipped
-    resources = epub_resources(book, style, rendition, cover,
-                               target.parent / ".cache" / "fonts", workers)
-    broken = malformed_documents(rendition, style)
-    if broken:
-        return problems + broken, False
-    return problems + write_epub(book, rendition, resources, target), True
+    try:
+        with atomic_target(target) as temporary, EpubFile(book, temporary, workers) as epub:
+            parts = start_epub(book, style)
+            # Zipped in a worker while the rest is made: nearly all the book's bytes
+            epub.start([*parts.body, *parts.back])
+            cover, problems = pending.result()
+            rendition = finish_epub(parts, cover)
+            resources = epub_resources(book, style, rendition, cover,
+                                       target.parent / ".cache" / "fonts", workers)
+            broken = malformed_documents(rendition, style)
+            if broken:
+                raise _NotWritten(problems + broken)
+            return problems + epub.finish(rendition, resources), True
+    except _NotWritten as refused:
+        return refused.diagnostics, False
