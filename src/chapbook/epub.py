@@ -67,7 +67,7 @@ class EpubFile:
         self.anthology, self.path, self.workers = anthology, path, workers
         self.stamp = build_timestamp(anthology.date)
         self.date_time = zip_time(self.stamp)
-        self._zipped: frozenset[str] = frozenset()
+        self._zipped: frozenset[str] | None = None  # None: `start` has not run
         self._job: Future[None] | None = None
 
     def start(self, documents: Sequence[EpubDocument]) -> None:
@@ -85,14 +85,15 @@ class EpubFile:
         subset are waited for last."""
         book = _package(self.anthology, rendition, resources.listed)
         package = _package_files(book, self.stamp, _finishing(self.anthology, rendition))
+        if self._zipped is None:
+            self.start([])
         if self._job is not None:
             self._job.result()
-        elif not self._zipped:
-            zip_documents(self.path, self.date_time, [])
+        zipped = self._zipped or frozenset()
         with ReproducibleZip(self.path, self.date_time, "a") as packed:
             packed.add(f"{FOLDER}/{EPUB_CSS_HREF}", rendition.stylesheet.encode("utf-8"))
             for doc in rendition.documents:
-                if doc.file_name not in self._zipped:
+                if doc.file_name not in zipped:
                     packed.add(f"{FOLDER}/{doc.file_name}", doc.xhtml.encode("utf-8"))
             for name in (CONTAINER_PATH, OPF_PATH, NCX_PATH):
                 packed.add(name, package[name])

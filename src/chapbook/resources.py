@@ -1,7 +1,7 @@
 """What an EPUB carries besides its documents: the cover, images, fonts and their licences.
 
-Each resource is bytes with the file name the documents use for it, so the EPUB writer
-only has to package them. Fonts are those the EPUB stylesheet loads, subset to the
+Each resource is listed with the file name the documents use for it, so the EPUB writer
+only has to package its bytes. Fonts are those the EPUB stylesheet loads, subset to the
 characters of the rendered documents; the style's licence files come along.
 """
 
