@@ -159,10 +159,12 @@ def test_a_worker_loads_weasyprint_early_only_for_a_cover_to_generate(tmp_path: 
 
     out = tmp_path / "build"
     (tmp_path / "chapbook.toml").write_text('[[anthology]]\nslug = "a"\n\n'
-                                            '[[anthology]]\nslug = "b"\ncover = "b.jpg"\n')
+                                            '[[anthology]]\nslug = "b"\ncover = "b.jpg"\n\n'
+                                            '[[anthology]]\nslug = "c"\nformats = ["pdf"]\n')
     assert _cover_likely(tmp_path, BuildOptions(formats=("epub",)), out)
     assert _cover_likely(tmp_path, BuildOptions(formats=("epub",), only=("a",)), out)
     assert not _cover_likely(tmp_path, BuildOptions(formats=("epub",), only=("b",)), out)
+    assert not _cover_likely(tmp_path, BuildOptions(formats=("epub",), only=("c",)), out)
     assert not _cover_likely(tmp_path, BuildOptions(formats=("pdf",)), out)
     (out / ".cache" / "cover").mkdir(parents=True)
     assert _cover_likely(tmp_path, BuildOptions(formats=("epub",)), out)  # empty: none kept

@@ -13,6 +13,7 @@ from chapbook.fonts import subset_font
 from .conftest import REPO
 
 CHARIS = REPO / "styles" / "classic" / "fonts" / "CharisSIL-Regular.ttf"
+NANUM_SQUARE = REPO / "styles" / "magazine" / "fonts" / "NanumSquareR.ttf"  # kern, no GPOS
 USED = set("Quiet Season — “Cartographer” café, naïve…")
 
 
@@ -58,3 +59,14 @@ def test_a_woff_font_is_subset_by_fonttools_and_stays_woff(tmp_path: Path) -> No
     assert {ord(c) for c in USED} <= set(subset.getBestCmap())
     assert ord("Ж") not in subset.getBestCmap()
     assert "smcp" in features(subset) and "mark" in gpos_features(subset)
+
+
+def test_kerning_in_an_old_kern_table_is_kept() -> None:
+    """HarfBuzz drops a `kern` table: such a font is cut by fontTools, which keeps the
+    pairs between the glyphs kept."""
+    original = TTFont(NANUM_SQUARE)
+    assert "kern" in original and "GPOS" not in original
+    subset = TTFont(io.BytesIO(subset_font(NANUM_SQUARE, USED | set("AVTo한글"))))
+    assert {ord(c) for c in "AVTo한글"} <= set(subset.getBestCmap())
+    pairs = subset["kern"].kernTables[0].kernTable
+    assert 0 < len(pairs) < len(original["kern"].kernTables[0].kernTable)

@@ -108,14 +108,15 @@ def _chunks_likely(root: Path, options: BuildOptions, jobs: int) -> bool:
 
 
 def _cover_likely(root: Path, options: BuildOptions, out_dir: Path) -> bool:
-    """Whether an EPUB cover will probably be generated: an EPUB is wanted, a chosen
-    anthology names no cover image in chapbook.toml, and no cover is kept from an earlier
-    build (which would probably serve again)."""
+    """Whether an EPUB cover will probably be generated: an EPUB is wanted, of a chosen
+    anthology that names no cover image in chapbook.toml, and no cover is kept from an
+    earlier build (which would probably serve again)."""
     if "epub" not in options.formats or _has_entries(out_dir / ".cache" / "cover"):
         return False
     books = uptodate.raw_config(root).get("anthology", [])
     return isinstance(books, list) and any(
         isinstance(book, dict) and not book.get("cover")
+        and "epub" in book.get("formats", ["epub"])
         and (not options.only or book.get("slug") in options.only) for book in books)
 
 

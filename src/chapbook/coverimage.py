@@ -1,6 +1,6 @@
 """A generated cover laid out by WeasyPrint as one page, rasterised by pdfium at a fixed
-size and encoded. It runs in a worker: the worker loads only this module and `pdf.py`, not
-the book's model or templates (those stay in `cover.py`, in the build process)."""
+size and encoded. It runs in a worker, which loads this module and `pdf.py` (WeasyPrint)
+but not the book's model or templates (those stay in `cover.py`, in the build process)."""
 
 from __future__ import annotations
 

@@ -106,7 +106,7 @@ class EpubFile:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._job is not None:
+        if self._job is not None and not self._job.cancel():  # running or done
             futures.wait([self._job])
 
 

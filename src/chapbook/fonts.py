@@ -52,22 +52,16 @@ def characters_of(texts: Iterable[str]) -> set[str]:
     return found
 
 
-def subset_fonts(paths: Sequence[Path], characters: set[str], cache: Path | None = None,
-                 workers: LazyPool | None = None) -> list[bytes | Exception]:
-    """Each font subset to `characters`, or the exception that stopped it (see
-    `start_subsets`)."""
-    return start_subsets(paths, characters, cache, workers).result()
-
-
 def start_subsets(paths: Sequence[Path], characters: set[str], cache: Path | None = None,
                   workers: LazyPool | None = None) -> PendingSubsets:
     """Start subsetting each font to `characters`; `result()` waits for the subsets.
 
     Subsets are kept in `cache` by the font's bytes and the characters, so a rebuild whose
     text uses no new character reuses them. HarfBuzz makes the others here, in
-    milliseconds; fonts only fontTools can cut (WOFF, WOFF2: a tenth of a second or more
-    each) are made in parallel, in `workers` if given (the build's, perhaps already
-    started), else in worker processes of their own."""
+    milliseconds (fontTools, here too, if it refuses one); fonts only fontTools can cut
+    (`needs_fonttools`: a tenth of a second or more each) are made in parallel, in
+    `workers` if given (the build's, perhaps already started), else in worker processes
+    of their own."""
     keys = [digest("subset", version("chapbook"), version("fonttools"), version("uharfbuzz"),
                    path.read_bytes(), "".join(sorted(characters)))
             for path in paths]
@@ -75,7 +69,7 @@ def start_subsets(paths: Sequence[Path], characters: set[str], cache: Path | Non
         index: kept for index, key in enumerate(keys) if (kept := _kept(cache, key))}
     missing = [index for index in range(len(paths)) if index not in found]
     pending = PendingSubsets(keys, found, cache)
-    slow = [index for index in missing if paths[index].suffix.lower() not in HARFBUZZ_READS]
+    slow = [index for index in missing if needs_fonttools(paths[index])]
     if workers is not None and slow:
         pending.futures = {index: workers.submit(subset_font, paths[index], characters)
                            for index in slow}
@@ -161,13 +155,29 @@ def subset_font(path: Path, characters: set[str]) -> bytes:
     """The font at `path` with only the glyphs for `characters` (and what they need).
 
     HarfBuzz's subsetter takes a few milliseconds a face, fontTools a tenth of a second
-    and more: fontTools cuts only what HarfBuzz cannot read (WOFF, WOFF2) or refuses."""
-    if path.suffix.lower() in HARFBUZZ_READS:
+    and more: fontTools cuts only what HarfBuzz cannot read or keep (see `needs_fonttools`)
+    or refuses."""
+    if not needs_fonttools(path):
         try:
             return _harfbuzz_subset(path, characters)
         except RuntimeError:  # "Subsetting failed": fontTools says why, or does it
             pass
     return _fonttools_subset(path, characters)
+
+
+def needs_fonttools(path: Path) -> bool:
+    """WOFF and WOFF2 (HarfBuzz reads bare sfnt files only), and fonts whose kerning is an
+    old `kern` table (no GPOS) or whose glyphs include SVG: HarfBuzz drops those tables,
+    fontTools subsets them."""
+    if path.suffix.lower() not in HARFBUZZ_READS:
+        return True
+    import uharfbuzz as hb
+
+    try:
+        tables = set(hb.Face(hb.Blob.from_file_path(str(path))).table_tags)
+    except (OSError, RuntimeError):
+        return False  # unreadable: HarfBuzz refuses it at once, fontTools says why
+    return ("kern" in tables and "GPOS" not in tables) or "SVG " in tables
 
 
 def _harfbuzz_subset(path: Path, characters: set[str]) -> bytes:
@@ -184,7 +194,7 @@ def _harfbuzz_subset(path: Path, characters: set[str]) -> bytes:
     names = wanted.sets(hb.SubsetInputSets.NAME_ID)
     names.clear()
     names.update(range(256))  # the standard names (copyright, licence...); HarfBuzz adds
-    # those above 255 that the kept features refer to, as fontTools does
+    # those above 255 that the kept features refer to (fontTools keeps every name)
     wanted.flags = hb.SubsetFlags.NOTDEF_OUTLINE | hb.SubsetFlags.NO_HINTING
     face = hb.subset(hb.Face(hb.Blob.from_file_path(str(path))), wanted)
     return bytes(face.blob.data)
