@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import subprocess
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,3 +127,27 @@ def canonical_objects(pdf: bytes) -> list[bytes]:
                 rb"\d{10} \d{5} [nf] ?", line):
             kept.append(line)
     return kept
+
+
+def font_programs(pdf: Path) -> Counter[str]:
+    """How many embedded font programs each font name (BaseFont) has in the fonts the
+    pages of `pdf` (and the forms they draw) use."""
+    import pikepdf
+
+    found: dict[tuple[int, int], str] = {}
+
+    def visit(resources: Any) -> None:
+        for font in resources.get("/Font", {}).values():
+            for descendant in font.get("/DescendantFonts", [font]):
+                descriptor = descendant.get("/FontDescriptor", {})
+                program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+                if program is not None:
+                    found[program.objgen] = str(descriptor.FontName)
+        for xobject in resources.get("/XObject", {}).values():
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                visit(xobject.Resources)
+
+    with pikepdf.open(pdf) as book:
+        for page in book.pages:
+            visit(page.obj.get("/Resources", {}))
+    return Counter(found.values())

@@ -15,6 +15,7 @@ from .conftest import copy_sample, run_chapbook
 from .pdftools import (
     canonical_objects,
     contents_entries,
+    font_programs,
     outline_titles,
     page_labels,
     page_texts,
@@ -206,8 +207,9 @@ def test_an_edit_patches_the_previous_book_into_the_fully_assembled_one(
     assert json.loads(record.read_text())["patched"] is False  # nothing to patch yet
     first = (root / "build" / f"{BOOK}.pdf").read_bytes()
     review = root / "manuscripts" / "night-ward.md"
+    # Å is a glyph the book's shared body font lacks: the patch gives it to that font
     review.write_text(review.read_text(encoding="utf-8").replace(
-        "A drip stand", "An infirmary drip stand"), encoding="utf-8")
+        "A drip stand", "An infirmary drip stand, Ångström-bright,"), encoding="utf-8")
     assert run_chapbook(*build, cwd=root).code == 0
     assert json.loads(record.read_text())["patched"] is True
     patched = root / "patched.pdf"
@@ -215,6 +217,8 @@ def test_an_edit_patches_the_previous_book_into_the_fully_assembled_one(
     # an incremental update: the previous file, then a revision far smaller than the book
     assert patched.read_bytes().startswith(first)
     assert len(patched.read_bytes()) - len(first) < len(first) / 2
+    assert b"/Length1" in patched.read_bytes()[len(first):]  # a font program rewritten
+    assert set(font_programs(patched).values()) == {1}
     check = subprocess.run(["qpdf", "--check", str(patched)], capture_output=True, text=True)
     assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, (
         check.stdout + check.stderr)
@@ -223,7 +227,7 @@ def test_an_edit_patches_the_previous_book_into_the_fully_assembled_one(
     assert run_chapbook(*build, cwd=root).code == 0
     assert json.loads(record.read_text())["patched"] is False
     full = root / "build" / f"{BOOK}.pdf"
-    assert "infirmary" in " ".join(page_texts(patched))
+    assert "infirmary drip stand, Ångström-bright" in " ".join(page_texts(patched))
     assert canonical_objects(patched.read_bytes()) == canonical_objects(full.read_bytes())
     assert outline_titles(patched) == outline_titles(full)
     # a record that no longer describes the book in build/ (edited by hand): full assembly
@@ -249,9 +253,11 @@ def test_an_edit_patches_the_previous_book_into_the_fully_assembled_one(
     config.write_text("\n".join(line for line in config.read_text(encoding="utf-8").splitlines()
                                 if not line.startswith("description = \"Reviews of horror")),
                       encoding="utf-8")
+    before_patch = full.stat().st_size
     assert run_chapbook(*build, cwd=root).code == 0
     assert json.loads(record.read_text())["patched"] is True
     assert "/Subject" not in PdfReader(full).metadata
+    assert b"/Length1" not in full.read_bytes()[before_patch:]  # the fonts had every glyph
     # a book patched again and again is assembled in full once it has grown by half
     grown = json.loads(record.read_text())
     grown["base_size"] = full.stat().st_size // 2

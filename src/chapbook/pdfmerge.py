@@ -4,8 +4,9 @@ Pages are copied in reading order, with blank versos where a recto opening needs
 Running heads and folios of body pages come from a light "furniture" PDF and are laid
 over each page as a form XObject: the page's own content stream is not parsed or
 rewritten. Then the book-wide parts: named destinations, links between chunks, bookmarks,
-page labels and metadata. qpdf copies and writes pages in C++: a 1,700-page book is
-assembled in about a second (pypdf took several).
+page labels and metadata; and pdffonts makes the chunks' copies of each face one font.
+qpdf copies and writes pages in C++: a 1,700-page book is assembled in about a second
+(pypdf took several).
 
 A rebuild after an edit usually changes a chunk's content but not its page count. Then the
 previous book is patched instead: its bytes are kept and an incremental update is appended
@@ -34,6 +35,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf, String
 
+from . import pdffonts
 from .hashing import digest, file_digest
 from .output import replace_file
 
@@ -100,17 +102,20 @@ def assemble(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
     marks = _marks(links)
     patched = _patch(previous, shape, marks, chunks, links, target) if previous else None
     if patched:
-        pages, base_size, sha256 = patched
+        pages, fonts, base_size, sha256 = patched
     else:
-        pages = _assemble_all(chunks, blank_page, first_body_page, links, language, target)
+        pages, fonts = _assemble_all(chunks, blank_page, first_body_page, links, language,
+                                     target)
         base_size, sha256 = None, None
     if previous:
-        _remember(previous.record, shape, marks, chunks, target, pages, base_size, sha256)
+        _remember(previous.record, shape, marks, chunks, target, pages, fonts, base_size,
+                  sha256)
     return pages
 
 
 def _assemble_all(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
-                  links: BookLinks, language: str, target: Path) -> int:
+                  links: BookLinks, language: str, target: Path) -> tuple[int, Fonts]:
+    """The book's page count, and where the font each face shares is used."""
     with Pdf.new() as book, Pdf.open(blank_page) as blank:
         sources = [blank]  # kept open until the book is saved: its pages point into them
         try:
@@ -118,12 +123,13 @@ def _assemble_all(chunks: Sequence[Piece], blank_page: Path, first_body_page: in
                 if chunk.blank_before:
                     book.pages.append(blank.pages[0])
                 _append(book, chunk, sources)
+            shared = pdffonts.share_fonts(enumerate(page.obj for page in book.pages))
             _metadata(book, sources[1], language)  # sources[1]: the first chunk, the front
             _destinations(book, links)
             _page_labels(book, first_body_page)
-            book.save(target, deterministic_id=True,
+            book.save(target, deterministic_id=True,  # what is not referenced is left out
                       object_stream_mode=pikepdf.ObjectStreamMode.generate)
-            return len(book.pages)
+            return len(book.pages), shared.keepers
         finally:
             for source in sources[1:]:
                 source.close()
@@ -131,7 +137,8 @@ def _assemble_all(chunks: Sequence[Piece], blank_page: Path, first_body_page: in
 
 # ---- patching the previous book -----------------------------------------------------------
 
-RECORD_SCHEMA = 2
+RECORD_SCHEMA = 3
+Fonts = dict[str, list[pdffonts.FontPath]]  # where each face's shared fonts are used
 # A patched book keeps its replaced objects (an incremental update only adds); once it has
 # grown by this much over its last full assembly, the next build assembles it in full.
 GROWTH_LIMIT = 1.5
@@ -158,12 +165,12 @@ def _marks(links: BookLinks) -> dict[str, str]:
 
 
 def _remember(record: Path, shape: dict[str, object], marks: dict[str, str],
-              chunks: Sequence[Piece], written: Path, pages: int, base_size: int | None,
-              sha256: str | None = None) -> None:
+              chunks: Sequence[Piece], written: Path, pages: int, fonts: Fonts,
+              base_size: int | None, sha256: str | None = None) -> None:
     """`base_size`: the size of the last full assembly (None: this was one); `sha256`:
     the written book's, when the caller has it."""
     data = {**shape, **marks, "chunks": [c.pdf.name for c in chunks],
-            "sha256": sha256 or file_digest(written), "pages": pages,
+            "sha256": sha256 or file_digest(written), "pages": pages, "fonts": fonts,
             "patched": base_size is not None,
             "base_size": base_size if base_size is not None else written.stat().st_size}
     with contextlib.suppress(OSError):  # without a record the next build assembles in full
@@ -206,13 +213,14 @@ def _stat(path: Path) -> tuple[int, int]:
 
 def _patch(previous: Previous, shape: dict[str, object], marks: dict[str, str],
            chunks: Sequence[Piece], links: BookLinks,
-           target: Path) -> tuple[int, int, str] | None:
-    """(pages, size of the last full assembly, SHA-256) of the patched book written to
-    `target`; None if the previous book cannot be patched.
+           target: Path) -> tuple[int, Fonts, int, str] | None:
+    """(pages, shared fonts, size of the last full assembly, SHA-256) of the patched book
+    written to `target`; None if the previous book cannot be patched.
 
     The previous book's bytes are kept and a revision is appended to them (an incremental
-    update): the changed chunks' pages, in place of the old ones, and the remade names,
-    links and bookmarks. Nothing else is written again."""
+    update): the changed chunks' pages, in place of the old ones, pointing to the book's
+    shared fonts (which take any glyph they lack), and the remade names, links and
+    bookmarks. Nothing else is written again."""
     read = previous.read()
     if read is None or previous.copy_to != target or {
             k: read.record.get(k) for k in shape} != shape:
@@ -222,12 +230,18 @@ def _patch(previous: Previous, shape: dict[str, object], marks: dict[str, str],
     record, hasher, book = read.record, read.hasher, read.book
     base_size = int(record["base_size"])
     try:
+        fonts: Fonts = {name: [(index, tuple(forms), key) for index, forms, key in paths]
+                        for name, paths in record["fonts"].items()}
         if _same_book(record, marks, chunks):  # rendered again as it was (a touched file)
-            return int(record["pages"]), base_size, hasher.hexdigest()  # it is the copy
+            return int(record["pages"]), fonts, base_size, hasher.hexdigest()  # the copy
         sources: list[Pdf] = []
         try:
             revision = _Revision(book)
+            keepers = pdffonts.find_keepers(book, fonts)  # before their pages are replaced
             replaced = _replace_changed(book, chunks, record["chunks"], sources, revision)
+            shared = pdffonts.share_fonts(((index, book.pages[index].obj)
+                                           for index in sorted(replaced)), keepers)
+            revision.touched += shared.touched
             if chunks[0].pdf.name != record["chunks"][0]:
                 _metadata(book, sources[0], str(shape["language"]))
                 revision.touched.append(book.docinfo)
@@ -236,7 +250,7 @@ def _patch(previous: Previous, shape: dict[str, object], marks: dict[str, str],
             appended = revision.append(previous.book, previous.copy_to,
                                        digest(*(c.pdf.name for c in chunks)))
             hasher.update(appended)
-            return len(book.pages), base_size, hasher.hexdigest()
+            return len(book.pages), shared.keepers, base_size, hasher.hexdigest()
         finally:
             for source in sources:
                 source.close()
@@ -313,8 +327,7 @@ class _Revision:
         """Append the revision to `copy` (of `previous`); return the revision's bytes."""
         top = max(obj.objgen[0] for obj in self.book.objects)  # numbers may have gaps
         objects = {obj.objgen[0]: obj for obj in self.touched}
-        objects |= {number: self.book.get_object(number, 0)
-                    for number in range(self.first_new, top + 1)}
+        objects |= self._new_objects_in_use()
         with copy.open("r+b") as stream:
             start = stream.seek(0, io.SEEK_END)
             offsets: dict[int, int] = {}
@@ -333,6 +346,31 @@ class _Revision:
             revision = b"".join(chunks)
             stream.write(revision)
         return revision
+
+    def _new_objects_in_use(self) -> dict[int, pikepdf.Object]:
+        """The objects made since the book was opened that the touched ones lead to: not
+        the copies of fonts that shared ones replaced, say."""
+        found: dict[int, pikepdf.Object] = {}
+        pending = list(self.touched)
+        while pending:
+            obj = pending.pop()
+            if isinstance(obj, pikepdf.Stream):
+                obj = obj.stream_dict
+            if isinstance(obj, Dictionary):
+                children = list(obj.values())
+            elif isinstance(obj, Array):
+                children = list(obj)
+            else:
+                continue
+            for child in children:
+                if not isinstance(child, pikepdf.Object):  # a number, a boolean
+                    continue
+                if not child.is_indirect:
+                    pending.append(child)
+                elif child.objgen[0] >= self.first_new and child.objgen[0] not in found:
+                    found[child.objgen[0]] = child
+                    pending.append(child)
+        return found
 
     def _xref_stream(self, number: int, offsets: dict[int, int], previous_xref: int,
                      revision_id: str) -> bytes:
