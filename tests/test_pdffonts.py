@@ -129,15 +129,15 @@ def _outlines(font: TTFont, gids: set[int]) -> dict[int, object]:
     for gid in sorted(gids):
         glyph = glyf[order[gid]]
         coordinates, ends, _ = glyph.getCoordinates(glyf)
-        drawn[gid] = (list(coordinates), list(ends), font["hmtx"][order[gid]][0])
+        drawn[gid] = (list(coordinates), list(ends), font["hmtx"][order[gid]])
     return drawn
 
 
-def _subset_of(text: str, tmp_path: Path) -> tuple[bytes, int]:
-    """WeasyPrint's subset of Charis for `text`, with the highest glyph id it uses."""
+def _subset_of(text: str, tmp_path: Path, face: Path = CHARIS) -> tuple[bytes, int]:
+    """WeasyPrint's subset of a face for `text`, with the highest glyph id it uses."""
     from weasyprint import HTML
 
-    html = (f"<style>@font-face {{ font-family: C; src: url({CHARIS.as_uri()}) }}"
+    html = (f"<style>@font-face {{ font-family: C; src: url({face.as_uri()}) }}"
             f" body {{ font-family: C }}</style><p>{text}</p>")
     pdf = tmp_path / "subset.pdf"
     HTML(string=html).write_pdf(pdf)
@@ -168,6 +168,27 @@ def test_composites_keep_their_components_whatever_each_subset_numbered_them(
 
 def _parse_glyphs(data: bytes) -> list[bytes]:
     return pdffonts._parse(data).glyphs
+
+
+def test_a_mark_keeps_its_side_bearing_where_another_copy_lacks_it(tmp_path: Path) -> None:
+    """A combining mark has no advance and a negative side bearing; a subset that does
+    not keep it has (0, 0) there, which must not win (the mark would move right)."""
+    marked, other = _subset_of("q\u0301", tmp_path), _subset_of("q\u0306 Ξ", tmp_path)
+    face = TTFont(CHARIS)
+    mark = face.getGlyphID("acutecomb")
+    assert face["hmtx"]["acutecomb"][1] < 0 and other[1] > mark
+    for programs in ([marked, other], [other, marked]):
+        merged = TTFont(io.BytesIO(pdffonts.merge_programs(programs)))
+        assert merged["hmtx"][merged.getGlyphOrder()[mark]] == face["hmtx"]["acutecomb"]
+
+
+def test_subsets_of_different_fonts_are_not_merged(tmp_path: Path) -> None:
+    """Two files WeasyPrint describes alike (a family cut by unicode-range) are told
+    apart by their tables."""
+    italic = REPO / "styles" / "classic" / "fonts" / "CharisSIL-Italic.ttf"
+    with pytest.raises(pdffonts.NotMergeable):
+        pdffonts.merge_programs([_subset_of("abc", tmp_path),
+                                 _subset_of("abc", tmp_path, italic)])
 
 
 def test_programs_that_are_not_truetype_are_not_merged() -> None:

@@ -26,6 +26,7 @@ import struct
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -100,14 +101,19 @@ def merge_programs(programs: Sequence[tuple[bytes, int]]) -> bytes:
     extras = sorted({subset.key(gid): (subset, gid)
                      for subset in subsets for gid in subset.extras()}.items())
     extra_ids = {key: top + 1 + index for index, (key, _) in enumerate(extras)}
+    if top + 1 + len(extras) > 0xFFFF:
+        raise NotMergeable("the union has more glyphs than TrueType allows")
     glyphs = [b""] * (top + 1 + len(extras))
     metrics = [(0, 0)] * len(glyphs)
     for subset in subsets:
         for gid in range(subset.last + 1):
-            metrics[gid] = max(metrics[gid], subset.program.metrics[gid])
-            glyph = subset.renumbered(gid, extra_ids)
-            if glyph and (not glyphs[gid] or (len(glyph), glyph) < (len(glyphs[gid]), glyphs[gid])):
-                glyphs[gid] = glyph  # copies differ at most in padding: the same choice always
+            glyph, metric = subset.renumbered(gid, extra_ids), subset.program.metrics[gid]
+            if glyph:  # its metrics with it: a mark's negative bearing is not lost to (0, 0)
+                if not glyphs[gid] or (len(glyph), glyph, metric) < (
+                        len(glyphs[gid]), glyphs[gid], metrics[gid]):
+                    glyphs[gid], metrics[gid] = glyph, metric  # the same choice in any order
+            elif not glyphs[gid]:  # an empty glyph (a space) has an advance where it is kept
+                metrics[gid] = max(metrics[gid], metric)
     for key, (subset, gid) in extras:
         glyphs[extra_ids[key]] = subset.renumbered(gid, extra_ids)
         metrics[extra_ids[key]] = subset.program.metrics[gid]
@@ -183,6 +189,7 @@ def _component_offsets(glyph: bytes | bytearray) -> list[int]:
 
 def _merged_tables(parsed: Sequence[_Program], glyphs: list[bytes],
                    metrics: list[tuple[int, int]]) -> dict[bytes, bytes]:
+    _check_same_face(parsed)
     first = parsed[0].tables
     tables = {tag: data for tag, data in first.items() if tag in _KEPT}
     offsets = [0]
@@ -191,13 +198,63 @@ def _merged_tables(parsed: Sequence[_Program], glyphs: list[bytes],
     tables[b"glyf"] = b"".join(glyphs)
     tables[b"loca"] = struct.pack(f">{len(offsets)}I", *offsets)
     tables[b"hmtx"] = b"".join(struct.pack(">Hh", a, b) for a, b in metrics)
-    tables[b"hhea"] = _patched(first[b"hhea"], 34, ">H", len(glyphs))
-    tables[b"maxp"] = _patched(first[b"maxp"], 4, ">H", len(glyphs))
-    head = _patched(first[b"head"], 50, ">h", 1)  # long loca offsets
+    tables[b"hhea"] = _extremes([p.tables[b"hhea"] for p in parsed], _HHEA_EXTREMES)
+    tables[b"hhea"] = _patched(tables[b"hhea"], 34, ">H", len(glyphs))
+    tables[b"maxp"] = _extremes([p.tables[b"maxp"] for p in parsed], _MAXP_EXTREMES)
+    tables[b"maxp"] = _patched(tables[b"maxp"], 4, ">H", len(glyphs))
+    head = _extremes([p.tables[b"head"] for p in parsed], _HEAD_EXTREMES)
+    head = _patched(head, 50, ">h", 1)  # long loca offsets
     tables[b"head"] = _patched(head, 8, ">I", 0)  # the checksum adjustment, set in _write
     if b"OS/2" in tables:
         tables[b"OS/2"] = _union_os2([p.tables.get(b"OS/2", b"") for p in parsed])
     return tables
+
+
+# Fields a subsetter may compute from the glyphs it keeps (fontTools does; HarfBuzz keeps
+# the face's): (offset, struct format, min or max). The union's is the extreme of them.
+_HEAD_EXTREMES = ((36, ">h", min), (38, ">h", min), (40, ">h", max), (42, ">h", max))
+_HHEA_EXTREMES = ((10, ">H", max), (12, ">h", min), (14, ">h", min), (16, ">h", max))
+_MAXP_EXTREMES = tuple((offset, ">H", max) for offset in range(6, 32, 2))
+# What may differ between two subsets of one face, per table: the fields above, the
+# glyph count, the checksum adjustment, the loca format, the OS/2 character ranges.
+_MAY_DIFFER = {
+    b"head": {8, 9, 10, 11, *range(36, 44), 50, 51},
+    b"hhea": {*range(10, 18), 34, 35},
+    b"maxp": set(range(4, 32)),
+    b"OS/2": {*range(42, 58), *range(64, 68)},
+}
+_PER_SUBSET = (b"glyf", b"loca", b"hmtx")
+
+
+def _extremes(tables: Sequence[bytes], fields: Sequence[tuple[int, str, Any]]) -> bytes:
+    data = bytearray(tables[0])
+    for offset, fmt, pick in fields:
+        if offset + 2 <= len(data):
+            struct.pack_into(fmt, data, offset,
+                             pick(struct.unpack_from(fmt, table, offset)[0] for table in tables))
+    return bytes(data)
+
+
+def _check_same_face(parsed: Sequence[_Program]) -> None:
+    """Copies named alike are subsets of one font file: the tables a subset does not cut
+    agree, apart from the fields it recomputes. (Two files described alike, say the
+    slices of a family split by unicode-range, are not merged.)"""
+    first = parsed[0].tables
+    for program in parsed[1:]:
+        tags = {tag for tag in program.tables if tag in _KEPT}
+        if tags != {tag for tag in first if tag in _KEPT}:
+            raise NotMergeable("the copies have different tables")
+        for tag in tags.difference(_PER_SUBSET):
+            if _masked(first[tag], tag) != _masked(program.tables[tag], tag):
+                raise NotMergeable(f"the copies' {tag.decode()} tables differ")
+
+
+def _masked(table: bytes, tag: bytes) -> bytes:
+    data = bytearray(table)
+    for offset in _MAY_DIFFER.get(tag, ()):
+        if offset < len(data):
+            data[offset] = 0
+    return bytes(data)
 
 
 def _patched(table: bytes, offset: int, fmt: str, value: int) -> bytes:
@@ -286,6 +343,7 @@ def _mergeable(font: pikepdf.Object) -> bool:
     try:
         descendant = font.DescendantFonts[0]
         return bool(font.get("/Subtype") == Name.Type0
+                    and isinstance(font.get("/BaseFont"), Name)
                     and font.get("/Encoding") == Name("/Identity-H")
                     and "/ToUnicode" in font
                     and descendant.get("/Subtype") == Name.CIDFontType2
@@ -354,13 +412,15 @@ def _to_unicode_stream(mapping: dict[int, bytes]) -> bytes:
     return b"\n".join(lines)
 
 
-def _faces(pages: Iterable[tuple[int, Dictionary]]) -> dict[str, list[_Face]]:
+def _faces(pages: Iterable[tuple[int, Dictionary]], walked: set[int]
+           ) -> dict[str, list[_Face]]:
     """Every mergeable copy of every face on `pages` (and in their forms), by name, in the
-    order they are first used."""
+    order they are first used; `walked` gets the pages' indexes."""
     faces: dict[str, list[_Face]] = {}
     by_object: dict[tuple[int, int], _Face] = {}
     seen: set[tuple[int, int]] = set()  # font resource dictionaries and forms done
     for index, page in pages:
+        walked.add(index)
         for forms, fonts in _font_dictionaries(page.get("/Resources"), seen):
             for key, font in fonts.items():
                 if not font.is_indirect or not _mergeable(font):
@@ -447,7 +507,8 @@ def share_fonts(pages: Iterable[tuple[int, Dictionary]],
     known = known or {}
     keepers: dict[str, list[FontPath]] = {}
     touched: list[pikepdf.Object] = []
-    faces = _faces(pages)
+    walked: set[int] = set()
+    faces = _faces(pages, walked)
     for name in [*known, *(name for name in faces if name not in known)]:
         kept = {face.font.objgen for face in known.get(name, [])}
         copies = [face for face in faces.get(name, []) if face.font.objgen not in kept]
@@ -462,9 +523,20 @@ def share_fonts(pages: Iterable[tuple[int, Dictionary]],
                 variant.members = [] if variant.keeper else [keeper]
             if variant.keeper is None and index > 0:
                 _retag(keeper, name, index)
-        keepers[name] = [(variant.keeper or _most_used(variant.members)).first_use
-                         for variant in variants]
+        keepers[name] = [_place(variant, walked) for variant in variants]
     return Shared(keepers, touched)
+
+
+def _place(variant: _Variant, walked: set[int]) -> FontPath:
+    """Where the variant's font is used: a known keeper's recorded place, unless that page
+    was replaced (then where a copy it took was used, which now points to it)."""
+    if variant.keeper is None:
+        return _most_used(variant.members).first_use
+    if variant.keeper.first_use[0] not in walked:
+        return variant.keeper.first_use
+    if not variant.members:
+        raise LookupError("the page a shared font was found on no longer uses it")
+    return variant.members[0].first_use
 
 
 def _variants(keepers: Sequence[_Face], copies: Sequence[_Face]) -> list[_Variant]:
@@ -508,12 +580,21 @@ def _take_union(keeper: _Face, others: Sequence[_Face]) -> list[pikepdf.Object]:
             widths |= theirs
     if not adding:
         return []
-    unicode = dict(keeper.unicode())
-    for face in adding:
-        unicode = face.unicode() | unicode  # the keeper's mapping wins where both have one
-    program = merge_programs([(face.program.read_bytes(), max(face.widths(), default=0))
-                              for face in (keeper, *adding)])
+    try:
+        unicode = dict(keeper.unicode())
+        for face in adding:
+            unicode = face.unicode() | unicode  # the keeper's mapping wins where both have one
+        program = merge_programs([(face.program.read_bytes(), _last_used(face))
+                                  for face in (keeper, *adding)])
+    except (struct.error, IndexError, ValueError, RecursionError, pikepdf.PdfError) as error:
+        # a damaged stream or program, a font whole (WeasyPrint could not subset it)...
+        raise NotMergeable(f"a copy cannot be read: {error}") from error
     return _rewrite(keeper, widths, unicode, program)
+
+
+def _last_used(face: _Face) -> int:
+    """The highest glyph id the PDF uses from the copy."""
+    return max([*face.widths(), *face.unicode()], default=0)
 
 
 def _rewrite(keeper: _Face, widths: dict[int, float],
