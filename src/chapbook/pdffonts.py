@@ -9,8 +9,10 @@ Unicode mappings is one font, and every page's resources can point to it. The pa
 content streams are not touched.
 
 A face is merged only if every copy is a Type 0 font over a TrueType program, with
-Identity-H, the identity CID-to-glyph map and a plain ToUnicode map, and the copies agree
-on every glyph and width they share; otherwise its copies stay as WeasyPrint made them.
+Identity-H, the identity CID-to-glyph map and a plain ToUnicode map, and the copies' tables
+show them to be subsets of one file; otherwise its copies stay as WeasyPrint made them.
+Copies that give a glyph different widths are merged apart, as variants of the face (see
+_Variant), each with its own subset tag.
 
 One copy, the "keeper", takes the union in its own objects and the others are dropped (a
 full assembly writes only what is referenced). A patched book keeps its keepers: the pages
