@@ -20,23 +20,16 @@ from typing import Any
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from chapbook import pagesetup
-from chapbook.build import BuildOptions, plan
-from chapbook.render import render_print
-from chapbook.styles import load_style
+from chapbook.build.options import BuildOptions
+from chapbook.build.run import plan
+from chapbook.render.print_html import render_print
+from chapbook.render.styles import load_style
 
 
 def page_geometry(book: Any) -> tuple[Any, str]:
-    """What `render_print` takes for the page, and its CSS, for the print edition.
-
-    chapbook's API moved while this was written: `page_css(config) -> str` became
-    `page_setup(settings, profile) -> PageSetup` (with `.css`). Both are supported.
-    """
-    if hasattr(pagesetup, "page_setup"):
-        setup = pagesetup.page_setup(book.config.print, "print")
-        return setup, setup.css
-    css = pagesetup.page_css(book.config)
-    return css, css
+    """What `render_print` takes for the page, and its CSS, for the print edition."""
+    setup = book.config.print.page_setup("print")
+    return setup, setup.css
 
 
 @dataclass(frozen=True)

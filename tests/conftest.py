@@ -9,8 +9,13 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from chapbook.core.diagnostics import Diagnostic
+from chapbook.core.manuscript import Manuscript
+from chapbook.read.pool import ReadSettings, read_manuscript
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -47,6 +52,20 @@ def copy_sample(target: Path) -> Path:
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     return copy_sample(tmp_path / "sample")
+
+
+def read_piece(root: Path, name: str, content: str | bytes,
+               **settings: Any) -> tuple[Manuscript | None, list[Diagnostic]]:
+    """One manuscript written into `root`/manuscripts/ and read as a build reads it
+    (`settings`: ReadSettings fields such as raw_html)."""
+    path = root / "manuscripts" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    result = read_manuscript(path, ReadSettings(root=root, **settings))
+    return result.manuscript, list(result.diagnostics)
 
 
 def write_project(root: Path, manuscripts: dict[str, str | bytes],

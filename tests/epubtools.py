@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from chapbook.validate import run_epubcheck
+from chapbook.epub.epubcheck import run_epubcheck
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",

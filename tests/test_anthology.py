@@ -13,12 +13,13 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chapbook.anthology import sort_title
-from chapbook.build import BuildOptions, plan
-from chapbook.collect import CollectOptions, collect
-from chapbook.config import Config, Project
-from chapbook.diagnostics import Location, Severity
-from chapbook.models import Contributor, Manuscript, Rating, Work
+from chapbook.build.options import BuildOptions
+from chapbook.build.run import plan
+from chapbook.collect.anthologies import CollectOptions, collect
+from chapbook.core.anthology import sort_title
+from chapbook.core.config import Config, Project
+from chapbook.core.diagnostics import Location, Severity
+from chapbook.core.manuscript import Contributor, Manuscript, Rating, Work
 
 from .conftest import write_project
 from .pdftools import contents_entries, page_labels, page_texts
@@ -212,7 +213,7 @@ def test_name_variant_check_finds_the_same_pairs_as_comparing_every_pair() -> No
     an exhaustive comparison accepts."""
     from itertools import combinations
 
-    from chapbook.checks import _candidate_pairs, looks_like_same_person
+    from chapbook.collect.poolchecks import _candidate_pairs, looks_like_same_person
 
     rng = random.Random(7)
 

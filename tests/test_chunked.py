@@ -135,8 +135,8 @@ def test_an_epub_only_build_never_loads_weasyprint(tmp_path: Path) -> None:
 
     from .conftest import REPO
 
-    script = ("import sys; from pathlib import Path; from chapbook.build import build; "
-              "from chapbook.options import BuildOptions; "
+    script = ("import sys; from pathlib import Path; from chapbook.build.run import build; "
+              "from chapbook.build.options import BuildOptions; "
               f"r = build(Path({str(REPO)!r}), BuildOptions(formats=('epub',), "
               f"out_dir=Path({str(tmp_path)!r}))); "
               "print(len(r.outputs), 'weasyprint' in sys.modules, 'pypdf' in sys.modules)")
@@ -155,10 +155,11 @@ def test_an_epub_only_build_never_loads_weasyprint(tmp_path: Path) -> None:
 def test_a_worker_loads_weasyprint_early_only_for_a_cover_to_generate(tmp_path: Path) -> None:
     """The hint read from chapbook.toml before the pool: an EPUB is wanted, a chosen book
     names no cover image, and no earlier build kept a generated cover."""
-    from chapbook.build import _cover_likely
-    from chapbook.options import BuildOptions
+    from chapbook.build.options import BuildOptions
+    from chapbook.build.start import _cover_likely
+    from chapbook.core.paths import BuildPaths
 
-    out = tmp_path / "build"
+    out = BuildPaths(tmp_path / "build")
     (tmp_path / "chapbook.toml").write_text('[[anthology]]\nslug = "a"\n\n'
                                             '[[anthology]]\nslug = "b"\ncover = "b.jpg"\n\n'
                                             '[[anthology]]\nslug = "c"\nformats = ["pdf"]\n')
@@ -167,11 +168,11 @@ def test_a_worker_loads_weasyprint_early_only_for_a_cover_to_generate(tmp_path: 
     assert not _cover_likely(tmp_path, BuildOptions(formats=("epub",), only=("b",)), out)
     assert not _cover_likely(tmp_path, BuildOptions(formats=("epub",), only=("c",)), out)
     assert not _cover_likely(tmp_path, BuildOptions(formats=("pdf",)), out)
-    (out / ".cache" / "cover").mkdir(parents=True)
+    out.cover_cache.mkdir(parents=True)
     assert _cover_likely(tmp_path, BuildOptions(formats=("epub",)), out)  # empty: none kept
-    (out / ".cache" / "cover" / "kept.png").write_bytes(b"\x89PNG")
+    (out.cover_cache / "kept.png").write_bytes(b"\x89PNG")
     assert not _cover_likely(tmp_path, BuildOptions(formats=("epub",)), out)
-    (out / ".cache" / "cover" / "kept.png").unlink()
+    (out.cover_cache / "kept.png").unlink()
     (tmp_path / "chapbook.toml").write_text("[[anthology]\nslug = ")  # not TOML: no hint
     assert not _cover_likely(tmp_path, BuildOptions(formats=("epub",)), out)
 

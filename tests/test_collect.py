@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chapbook.build import BuildOptions, plan
-from chapbook.diagnostics import Severity
+from chapbook.build.options import BuildOptions
+from chapbook.build.run import plan
+from chapbook.core.diagnostics import Severity
 
 from .conftest import REPO, write_project
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from chapbook.config import load_project, toml_key_lines
+from chapbook.core.config import load_project, toml_key_lines
 
 BASE = """\
 [press]

@@ -6,8 +6,8 @@ import re
 
 import typer.main
 
-from chapbook.cli import app
-from chapbook.config import (
+from chapbook.cli.main import app
+from chapbook.core.config import (
     AnthologyConfig,
     BackMatter,
     Config,
@@ -17,7 +17,7 @@ from chapbook.config import (
     PrintSettings,
     Selection,
 )
-from chapbook.styles import FontSpec, StyleManifest
+from chapbook.render.styles import FontSpec, StyleManifest
 
 from .conftest import REPO
 

@@ -262,7 +262,7 @@ def test_accessibility_metadata_of_a_book_without_images(built_sample: Path) -> 
 
 
 def test_an_epub_build_does_not_import_weasyprint_up_front() -> None:
-    code = ("import sys, chapbook.build, chapbook.epub, chapbook.cover, chapbook.resources; "
+    code = ("import sys, chapbook.build.run, chapbook.epub.edition, chapbook.pdf.edition; "
             "assert 'weasyprint' not in sys.modules, 'weasyprint imported'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

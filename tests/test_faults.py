@@ -85,7 +85,7 @@ def test_a_signal_mid_render_exits_cleanly_and_keeps_the_old_book(
 
 def _same_book(data: bytes, book: bytes) -> bool:
     """The same bytes; for a PDF, the same objects (a patched book may order them
-    differently from a fully assembled one: see pdfmerge)."""
+    differently from a fully assembled one: see chapbook.pdf.assembly)."""
     if data == book:
         return True
     return data.startswith(b"%PDF") and canonical_objects(data) == canonical_objects(book)

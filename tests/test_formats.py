@@ -8,7 +8,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from chapbook.readers import ReadSettings, read_manuscript
+from chapbook.read.pool import ReadSettings, read_manuscript
 
 from .conftest import DATA, GOOD_REVIEW, run_chapbook, write_project
 

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from chapbook.build import build
-from chapbook.diagnostics import Severity
-from chapbook.options import BuildOptions
+from chapbook.build.options import BuildOptions
+from chapbook.build.run import build
+from chapbook.core.diagnostics import Severity
 
 from .conftest import GOOD_REVIEW, MINIMAL_CONFIG, write_project
 from .epubtools import epubcheck_messages

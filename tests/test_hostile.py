@@ -122,7 +122,7 @@ def test_links_inside_the_project_are_read(tmp_path: Path) -> None:
     run = run_capped("check", cwd=root)
     assert run.code == 0, run.stderr
     assert "ok: 2 manuscripts" in run.stderr
-    from chapbook.readers import ReadSettings, read_manuscript, read_pool
+    from chapbook.read.pool import ReadSettings, read_manuscript, read_pool
 
     settings = ReadSettings(root=root.resolve())
     pooled = {r.manuscript.title: r.manuscript.source for r in
@@ -217,9 +217,9 @@ def test_control_characters_from_manuscripts_reach_the_terminal_escaped(tmp_path
 
 
 def test_too_many_pieces_for_the_trims_contents_is_reported(tmp_path: Path) -> None:
-    from chapbook.build import plan
-    from chapbook.collect import contents_pages
-    from chapbook.options import BuildOptions
+    from chapbook.build.options import BuildOptions
+    from chapbook.build.run import plan
+    from chapbook.collect.anthologies import contents_pages
 
     reviews = {f"r{n:03}.md": GOOD_REVIEW.replace("Good Film", f"Film {n}") for n in range(90)}
     tiny = MINIMAL_CONFIG + '\n[anthology.print]\ntrim = "60x80mm"\n'

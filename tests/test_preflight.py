@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from chapbook.build import BuildOptions, plan
-from chapbook.scripts import script_of, suggestion
+from chapbook.build.options import BuildOptions
+from chapbook.build.run import plan
+from chapbook.pdf.unicode_scripts import script_of, suggestion
 
 from .conftest import GOOD_REVIEW, MINIMAL_CONFIG, REPO, run_chapbook, write_project
 
@@ -119,7 +120,7 @@ def test_a_glyph_missing_only_from_a_footnote_is_found(tmp_path: Path) -> None:
 
 
 def test_the_quick_glyph_check_sees_every_printed_character() -> None:
-    from chapbook.preflight import _printed_text, _unprinted_text
+    from chapbook.pdf.preflight import _printed_text, _unprinted_text
 
     the_plan = plan(REPO, BuildOptions())
     for piece in the_plan.manuscripts:

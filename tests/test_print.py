@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from chapbook.pagesetup import css_length
+from chapbook.core.pagesetup import css_length
 
 from .conftest import run_chapbook, write_project
 from .pdftools import page_labels, page_texts
@@ -221,7 +221,7 @@ def test_pdf_variants_carry_what_they_need(tmp_path: Path, variant: str) -> None
 
 
 def test_fetcher_refuses_network_and_outside_files(tmp_path: Path) -> None:
-    from chapbook.pdf import ProjectFetcher
+    from chapbook.pdf.weasy import ProjectFetcher
 
     root = tmp_path / "project"
     (root / "styles").mkdir(parents=True)
@@ -261,9 +261,10 @@ def test_images_print_and_refused_ones_become_their_description(tmp_path: Path) 
 def test_css_errors_name_the_style_sheet_and_line(tmp_path: Path) -> None:
     from weasyprint.text.fonts import FontConfiguration
 
-    from chapbook.pagesetup import PageSetup
-    from chapbook.pdf import ProjectFetcher, _stylesheets
-    from chapbook.render import PrintRendition
+    from chapbook.core.pagesetup import PageSetup
+    from chapbook.pdf.single_pass import _stylesheets
+    from chapbook.pdf.weasy import ProjectFetcher
+    from chapbook.render.print_html import PrintRendition
 
     sheet = tmp_path / "styles" / "mine" / "css" / "print.css"
     sheet.parent.mkdir(parents=True)

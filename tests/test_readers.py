@@ -6,23 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from chapbook.diagnostics import Diagnostic, Severity
-from chapbook.models import Manuscript
-from chapbook.readers import ReadSettings, read_manuscript
+from chapbook.core.diagnostics import Diagnostic, Severity
+from chapbook.read.pool import ReadSettings, read_manuscript
 
-from .conftest import DATA, GOOD_REVIEW
-
-
-def read(tmp_path: Path, name: str, content: str | bytes) -> tuple[Manuscript | None,
-                                                                   list[Diagnostic]]:
-    path = tmp_path / "manuscripts" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    result = read_manuscript(path, ReadSettings(root=tmp_path))
-    return result.manuscript, list(result.diagnostics)
+from .conftest import DATA, GOOD_REVIEW, read_piece
 
 
 def errors(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -30,7 +17,7 @@ def errors(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def test_markdown_metadata_and_typography(tmp_path: Path) -> None:
-    piece, found = read(tmp_path, "good-film.md", GOOD_REVIEW)
+    piece, found = read_piece(tmp_path, "good-film.md", GOOD_REVIEW)
     assert piece is not None and not errors(found)
     assert piece.slug == "good-film"
     assert piece.title == "\u2018Good Film\u2019 review: it is good"
@@ -44,7 +31,7 @@ def test_markdown_metadata_and_typography(tmp_path: Path) -> None:
 
 def test_markdown_title_from_heading_and_footnotes(tmp_path: Path) -> None:
     text = "# A Heading Title\n\nText with a note.[^1]\n\n[^1]: The note.\n"
-    piece, _ = read(tmp_path, "note.md", text)
+    piece, _ = read_piece(tmp_path, "note.md", text)
     assert piece is not None
     assert piece.title == "A Heading Title"
     assert "<h1" not in piece.body_html and "<h2" not in piece.body_html
@@ -53,7 +40,7 @@ def test_markdown_title_from_heading_and_footnotes(tmp_path: Path) -> None:
 
 def test_raw_html_is_escaped(tmp_path: Path) -> None:
     text = "---\ntitle: T\n---\n<script>alert(1)</script>\n\nHi <b onclick='x'>bold</b>\n"
-    piece, _ = read(tmp_path, "html.md", text)
+    piece, _ = read_piece(tmp_path, "html.md", text)
     assert piece is not None
     assert "<script" not in piece.body_html and "<b " not in piece.body_html
     assert "&lt;script&gt;" in piece.body_html
@@ -61,7 +48,7 @@ def test_raw_html_is_escaped(tmp_path: Path) -> None:
 
 def test_french_typography(tmp_path: Path) -> None:
     text = '---\ntitle: "Un film"\nlanguage: fr\n---\nIl a dit "bonjour" : oui ! Vraiment ?\n'
-    piece, _ = read(tmp_path, "fr.md", text)
+    piece, _ = read_piece(tmp_path, "fr.md", text)
     assert piece is not None
     assert "\u00ab\u202fbonjour\u202f\u00bb" in piece.body_html  # narrow, as in print
     assert "oui\u202f!" in piece.body_html and "Vraiment\u202f?" in piece.body_html
@@ -70,7 +57,7 @@ def test_french_typography(tmp_path: Path) -> None:
 
 def test_plain_text_web_copy_layout(tmp_path: Path) -> None:
     text = (DATA / "webcopy" / "lighthouse-keeper.txt").read_text(encoding="utf-8")
-    piece, found = read(tmp_path, "lighthouse.txt", text)
+    piece, found = read_piece(tmp_path, "lighthouse.txt", text)
     assert piece is not None
     assert piece.title.startswith("\u2018The Lighthouse Keeper\u2019s Daughter\u2019 review")
     assert piece.standfirst == "A patient coastal drama that earns every one of its long, " \
@@ -89,7 +76,7 @@ def test_plain_text_web_copy_layout(tmp_path: Path) -> None:
 def test_plain_text_with_front_matter(tmp_path: Path) -> None:
     text = ("---\nauthor: Bo Writer\ndate: 2023-05-06\nwork: {title: X, kind: book}\n---\n"
             "X review \u2013 a title line\n\nThe standfirst\n\nBody *not emphasis* <b>.\n")
-    piece, found = read(tmp_path, "x.txt", text)
+    piece, found = read_piece(tmp_path, "x.txt", text)
     assert piece is not None and not errors(found)
     assert piece.title == "X review \u2013 a title line"
     assert [c.name for c in piece.authors] == ["Bo Writer"]
@@ -112,7 +99,7 @@ def test_plain_text_with_front_matter(tmp_path: Path) -> None:
 ])
 def test_bad_input_is_a_located_error(tmp_path: Path, name: str, content: str | bytes,
                                       code: str, line: int) -> None:
-    _, found = read(tmp_path, name, content)
+    _, found = read_piece(tmp_path, name, content)
     matching = [d for d in errors(found) if d.code == code]
     assert matching, found
     assert matching[0].location is not None
@@ -121,7 +108,7 @@ def test_bad_input_is_a_located_error(tmp_path: Path, name: str, content: str | 
 
 
 def test_unknown_keys_are_kept_as_info(tmp_path: Path) -> None:
-    piece, found = read(tmp_path, "extra.md", "---\ntitle: T\nmood: sunny\n---\nB\n")
+    piece, found = read_piece(tmp_path, "extra.md", "---\ntitle: T\nmood: sunny\n---\nB\n")
     assert piece is not None and piece.extra == {"mood": "sunny"}
     notes = [d for d in found if d.code == "extra-metadata"]
     assert notes and notes[0].severity is Severity.INFO and notes[0].location is not None
@@ -129,7 +116,7 @@ def test_unknown_keys_are_kept_as_info(tmp_path: Path) -> None:
 
 
 def test_control_characters_are_removed(tmp_path: Path) -> None:
-    piece, found = read(tmp_path, "ctl.md", "---\ntitle: T\n---\nBell\x07 and form\x0cfeed\n")
+    piece, found = read_piece(tmp_path, "ctl.md", "---\ntitle: T\n---\nBell\x07 and form\x0cfeed\n")
     assert piece is not None and "\x07" not in piece.body_html
     assert any(d.code == "control-characters" and d.location and d.location.line == 4
                for d in found)
@@ -154,7 +141,7 @@ def test_sample_pool_reads_cleanly() -> None:
 
 
 def test_a_large_pool_is_read_in_parallel_with_the_same_results(tmp_path: Path) -> None:
-    from chapbook.readers import PARALLEL_FROM, ReadSettings, read_manuscript, read_pool
+    from chapbook.read.pool import PARALLEL_FROM, ReadSettings, read_manuscript, read_pool
 
     folder = tmp_path / "manuscripts"
     folder.mkdir()

@@ -7,12 +7,13 @@ from xml.etree import ElementTree
 
 import pytest
 
-from chapbook.build import BuildOptions, plan
-from chapbook.diagnostics import Location
-from chapbook.models import Manuscript, Work
-from chapbook.pagesetup import page_setup
-from chapbook.render import render_epub, render_print
-from chapbook.styles import Style, builtin_style_names, builtin_styles_dir, load_style
+from chapbook.build.options import BuildOptions
+from chapbook.build.run import plan
+from chapbook.core.diagnostics import Location
+from chapbook.core.manuscript import Manuscript, Work
+from chapbook.render.epub_documents import render_epub
+from chapbook.render.print_html import render_print
+from chapbook.render.styles import Style, builtin_style_names, builtin_styles_dir, load_style
 
 from .conftest import GOOD_REVIEW, REPO, run_chapbook, write_project
 
@@ -115,7 +116,7 @@ def test_project_styles_override_extend_and_inherit(project_with_styles: Path) -
     assert "About" in about.render(book=the_book(root))  # ... the built-in one
     the_plan = plan(root, BuildOptions())
     book = the_plan.anthologies[0]
-    printed = render_print(book, house, page_setup(book.config.print, "print"))
+    printed = render_print(book, house, book.config.print.page_setup("print"))
     assert 'class="kicker"' in printed.html  # from magazine's partial
     assert printed.stylesheets == sheets and "Inter" in printed.font_css
 
@@ -152,7 +153,7 @@ def test_every_style_renders_both_editions(name: str) -> None:
         epub = render_epub(book, loaded)
         for document in epub.documents:
             ElementTree.fromstring(document.xhtml.encode())  # well-formed XHTML
-        printed = render_print(book, loaded, page_setup(book.config.print, "print"))
+        printed = render_print(book, loaded, book.config.print.page_setup("print"))
         assert printed.html.count("<article") == len(book.pieces)
         assert "@font-face" in printed.font_css
 

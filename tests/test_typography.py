@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from chapbook.build import BuildOptions, plan
-from chapbook.markup import render_body, smarten
-from chapbook.pagesetup import page_setup
-from chapbook.render import render_epub, render_print
-from chapbook.scripts import direction_of
-from chapbook.styles import load_style
+from chapbook.build.options import BuildOptions
+from chapbook.build.run import plan
+from chapbook.core.language import direction
+from chapbook.read.body import render_body, smarten
+from chapbook.render.epub_documents import render_epub
+from chapbook.render.print_html import render_print
+from chapbook.render.styles import load_style
 
 from .conftest import GOOD_REVIEW, write_project
 
@@ -56,7 +57,7 @@ def test_soft_breaks_between_cjk_characters_are_not_spaces() -> None:
 
 
 def test_plain_text_paragraphs_join_cjk_lines_without_spaces(tmp_path: Path) -> None:
-    from chapbook.readers import ReadSettings, read_manuscript
+    from chapbook.read.pool import ReadSettings, read_manuscript
 
     source = tmp_path / "manuscripts" / "j.txt"
     source.parent.mkdir()
@@ -68,8 +69,21 @@ def test_plain_text_paragraphs_join_cjk_lines_without_spaces(tmp_path: Path) -> 
 
 
 def test_direction_from_language_or_front_matter() -> None:
-    assert [direction_of(tag) for tag in ("ar", "he-IL", "fa", "ur", "en", "ko")] == \
-        ["rtl", "rtl", "rtl", "rtl", "ltr", "ltr"]
+    assert [direction(tag) for tag in ("ar", "he-IL", "fa", "ur", "ks", "en", "ko")] == \
+        ["rtl", "rtl", "rtl", "rtl", "rtl", "ltr", "ltr"]
+
+
+def test_a_kashmiri_piece_runs_right_to_left_in_its_manuscript_and_its_epub(
+        tmp_path: Path) -> None:
+    """One table of directions: the manuscript and the EPUB document agree."""
+    kashmiri = GOOD_REVIEW.replace("tags: [drama]", "tags: [drama]\nlanguage: ks")
+    root = write_project(tmp_path / "p", {"ks.md": kashmiri})
+    book = plan(root, BuildOptions()).anthologies[0]
+    assert book.pieces[0].direction == "rtl"
+    style, _ = load_style("classic", root)
+    assert style is not None
+    document = next(d for d in render_epub(book, style).documents if d.kind == "piece")
+    assert 'dir="rtl"' in document.xhtml
 
 
 ARABIC = GOOD_REVIEW.replace("tags: [drama]", "tags: [drama]\nlanguage: ar") + \
@@ -84,7 +98,7 @@ def test_lang_and_dir_reach_the_piece_element_in_both_editions(tmp_path: Path) -
     book = plan(root, BuildOptions()).anthologies[0]
     style, _ = load_style("classic", root)
     assert style is not None
-    html = render_print(book, style, page_setup(book.config.print, "print")).html
+    html = render_print(book, style, book.config.print.page_setup("print")).html
     assert 'id="piece-ar" lang="ar" dir="rtl"' in html
     assert 'id="piece-explicit" lang="en" dir="rtl"' in html
     assert 'id="piece-en" lang="en" dir="ltr"' in html

@@ -1,3 +1,3 @@
-from chapbook.cli import main
+from chapbook.cli.main import main
 
 main()

@@ -1,0 +1,157 @@
+"""The pipeline of a build: read -> collect -> render -> write.
+
+`start.py` decides whether there is anything to do and starts the workers; this module,
+and the libraries it loads, come after (the CLI loads it once the workers are starting).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chapbook.build import uptodate
+from chapbook.build.options import BuildOptions
+from chapbook.build.report import BuildReport, Plan, Progress
+from chapbook.build.start import started_workers, up_to_date
+from chapbook.collect.anthologies import CollectOptions, collect, unknown_anthologies
+from chapbook.core.anthology import Anthology
+from chapbook.core.config import Project, load_project
+from chapbook.core.diagnostics import Diagnostic, error, has_errors, relative_path
+from chapbook.core.paths import BuildPaths
+from chapbook.core.workers import LazyPool
+from chapbook.epub.edition import write_epub_edition
+from chapbook.epub.epubcheck import validation_diagnostics
+from chapbook.pdf.edition import PrintJob, write_print_edition
+from chapbook.pdf.preflight import preflight
+from chapbook.read.pool import ReadCache, ReadSettings, read_pool
+from chapbook.render.styles import keep_compiled_templates, load_style
+
+
+def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Plan, then render and write every requested edition, unless the plan has errors;
+    nothing at all if nothing changed since the last build."""
+    key, previous = up_to_date(root, options)
+    if previous is not None:
+        return previous
+    with started_workers(root, options) as workers:
+        return write_books(root, options, key, workers, progress)
+
+
+def plan(root: Path, options: BuildOptions, read_cache: ReadCache | None = None) -> Plan:
+    """Read the config and the pool, then collect the anthologies. Writes nothing: new
+    readings wait in `read_cache` until the build saves it."""
+    project, problems = load_project(root)
+    if project is None:
+        return Plan(None, diagnostics=tuple(problems))
+    problems += unknown_anthologies(project, options.only)
+    manuscripts_dir = project.manuscripts_dir
+    if not manuscripts_dir.is_dir():
+        problems.append(error("no-manuscripts", f"no folder '{project.config.manuscripts}'",
+                              project.location_of("manuscripts"),
+                              "create it and put .md or .txt manuscripts in it"))
+        return Plan(project, diagnostics=tuple(problems))
+    if not manuscripts_dir.resolve().is_relative_to(root.resolve()):
+        problems.append(error("outside-project", f"the manuscripts folder "
+                              f"'{project.config.manuscripts}' is outside the project",
+                              project.location_of("manuscripts"),
+                              "keep the manuscripts inside the project folder"))
+        return Plan(project, diagnostics=tuple(problems))
+    press = project.config.press
+    settings = ReadSettings(root=root, default_language=press.language,
+                            rating_scale=press.rating_scale, raw_html=press.raw_html)
+    results = read_pool(manuscripts_dir, settings, read_cache)
+    pool = tuple(r.manuscript for r in results if r.manuscript is not None)
+    problems += [d for r in results for d in r.diagnostics]
+    books, found = collect(project, pool, CollectOptions(options.include_drafts, options.only))
+    if "pdf" in options.formats:  # the glyph check is about the print edition
+        found += preflight(project, books, options.style)
+    return Plan(project, pool, tuple(books), tuple(problems + found))
+
+
+def write_books(root: Path, options: BuildOptions, key: str, workers: LazyPool,
+                progress: Progress | None = None) -> BuildReport:
+    """`build` once the up-to-date check has found work (`key`: the inputs' fingerprint)
+    and the workers have started; records a build that succeeds, under `key`, so that the
+    next one can be skipped."""
+    paths = BuildPaths(options.output_dir(root))
+    reads = ReadCache(paths.read_cache)
+    the_plan = plan(root, options, reads)
+    if the_plan.project is None or has_errors(the_plan.diagnostics, options.strict):
+        report = BuildReport(the_plan)
+    else:
+        outputs, problems = _write_all(the_plan.project, the_plan.anthologies, options,
+                                       _Writing(paths, workers, frozenset(reads.read_anew),
+                                                progress))
+        report = BuildReport(the_plan, tuple(outputs), tuple(problems))
+    if report.outputs and not has_errors(report.all_diagnostics, options.strict):
+        uptodate.remember(paths, key, report.outputs, report.all_diagnostics)
+        reads.save()
+    else:
+        uptodate.forget(paths)
+    return report
+
+
+class _Writing:
+    """Where a build writes, its workers, the manuscripts whose PDF chunks go to the
+    workers first (those read anew: the others' chunks are probably cached), and whom to
+    tell how it goes."""
+
+    def __init__(self, paths: BuildPaths, workers: LazyPool, first: frozenset[str],
+                 progress: Progress | None) -> None:
+        self.paths, self.workers, self.first, self.progress = paths, workers, first, progress
+
+    def begin(self, output: str) -> None:
+        if self.progress:
+            self.progress.begin(output)
+
+
+def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOptions,
+               writing: _Writing) -> tuple[list[Path], list[Diagnostic]]:
+    outputs: list[Path] = []
+    problems: list[Diagnostic] = []
+    for book in books:
+        for fmt, profile in _editions(book, options):
+            target = writing.paths.book(book.slug, fmt, profile)
+            writing.begin(target.name)
+            written, found = _write(project, book, fmt, profile, target, options, writing)
+            problems += found
+            if written:
+                outputs.append(target)
+            if options.validate and fmt == "epub" and written:
+                writing.begin(f"{book.slug}.epub (EPUBCheck)")
+                problems += validation_diagnostics(book, target,
+                                                   relative_path(target, project.root))
+    return outputs, problems
+
+
+def _editions(book: Anthology, options: BuildOptions) -> list[tuple[str, str | None]]:
+    """(format, PDF profile) pairs to build for a book."""
+    wanted = [f for f in options.formats if f in book.config.formats]
+    editions: list[tuple[str, str | None]] = [("epub", None)] if "epub" in wanted else []
+    if "pdf" in wanted:
+        profiles = options.profiles or tuple(book.config.print.profiles)
+        editions += [("pdf", profile) for profile in profiles]
+    return editions
+
+
+def _write(project: Project, book: Anthology, fmt: str, profile: str | None, target: Path,
+           options: BuildOptions, writing: _Writing) -> tuple[bool, list[Diagnostic]]:
+    """One edition of one book: whether it was written, and the diagnostics."""
+    style, problems = load_style(options.style or book.config.style, project.root,
+                                 project.fallback_fonts)
+    if style is None:
+        return False, problems
+    keep_compiled_templates(style, writing.paths.template_cache)
+    try:
+        if fmt == "epub":
+            written, found = write_epub_edition(book, style, target, writing.paths,
+                                                writing.workers)
+        else:
+            job = PrintJob(book, style, profile or "print", project.root, options.pdf_mode,
+                           writing.paths.chunk_cache, writing.workers, writing.first,
+                           writing.progress.advance if writing.progress else None)
+            written, found = write_print_edition(job, target)
+    except OSError as exc:
+        problems.append(error("write-failed", f"cannot write {target}: {exc.strerror or exc}",
+                              None, "check that the output folder is writable and not full"))
+        return False, problems
+    return written, problems + found

@@ -1,0 +1,92 @@
+"""Skip a build whose inputs have not changed since the last successful one.
+
+The fingerprint is every input file's path, size and modification time (the project's
+config, manuscripts and styles, and the built-in styles), chapbook's version, the build
+options and SOURCE_DATE_EPOCH. If it matches the record of the last build, and every output recorded
+then is still there with the same content, the build has nothing to do: it reports the
+same diagnostics again and writes nothing. Anything else builds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, is_dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from chapbook.core.diagnostics import Diagnostic, from_record, to_record
+from chapbook.core.hashing import digest, file_digest
+from chapbook.core.files import replace_file
+from chapbook.core.paths import BuildPaths, builtin_styles_dir
+
+
+def fingerprint(root: Path, options: object) -> str:
+    files = [root / "chapbook.toml", *_walk(manuscripts_dir(root)), *_walk(root / "styles"),
+             *_walk(builtin_styles_dir())]
+    stats = []
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        stats.append((path.as_posix(), info.st_size, info.st_mtime_ns))
+    settings = asdict(options) if is_dataclass(options) else repr(options)  # type: ignore[arg-type]
+    environment = os.environ.get("SOURCE_DATE_EPOCH", "")  # stamped into the outputs
+    return digest(json.dumps([stats, version("chapbook"), settings, environment], default=str))
+
+
+def manuscripts_dir(root: Path) -> Path:
+    """The pool folder as chapbook.toml names it (read without validating: this is a hint)."""
+    return root / str(raw_config(root).get("manuscripts", "manuscripts"))
+
+
+def raw_config(root: Path) -> dict[str, Any]:
+    """chapbook.toml as parsed TOML, not validated ({} if it cannot be read): for hints
+    taken before the project is loaded."""
+    try:
+        return tomllib.loads((root / "chapbook.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _walk(folder: Path) -> Iterable[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(Path(base) / name for base, _, names in os.walk(folder) for name in names)
+
+
+def unchanged(paths: BuildPaths, key: str) -> tuple[list[Path], list[Diagnostic]] | None:
+    """The last build's outputs and diagnostics if nothing changed since; None otherwise."""
+    try:
+        record: dict[str, Any] = json.loads(paths.record.read_text(encoding="utf-8"))
+        if record["fingerprint"] != key:
+            return None
+        outputs = [paths.out / name for name in record["outputs"]]
+        if any(file_digest(path) != record["outputs"][path.name] for path in outputs):
+            return None
+        return outputs, [from_record(d) for d in record["diagnostics"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def remember(paths: BuildPaths, key: str, outputs: Sequence[Path],
+             diagnostics: Sequence[Diagnostic]) -> None:
+    """Record a successful build. A record that cannot be written only costs a rebuild."""
+    record = {"fingerprint": key,
+              "outputs": {path.name: file_digest(path) for path in outputs},
+              "diagnostics": [to_record(d) for d in diagnostics]}
+    try:
+        paths.record.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(paths.record, json.dumps(record).encode("utf-8"))
+    except OSError:
+        forget(paths)
+
+
+def forget(paths: BuildPaths) -> None:
+    with contextlib.suppress(OSError):
+        paths.record.unlink(missing_ok=True)

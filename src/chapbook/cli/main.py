@@ -1,0 +1,256 @@
+"""The command line: a thin shell over the library, and the one place that exits.
+
+This is the CLI launcher: `--help`, `init` and an up-to-date build must not wait for the
+pipeline, Jinja or pydantic, so what only some commands need is imported where they run
+(each such line says why). Exit codes: see `output.py` and the README.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from chapbook.build.lock import output_lock
+from chapbook.build.options import FORMATS, BuildOptions
+from chapbook.build.scaffold import scaffold
+from chapbook.build.start import started_workers, up_to_date
+from chapbook.cli.output import (
+    EXIT_ERRORS,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    EXIT_WRITE,
+    finish_build,
+    report,
+    stderr,
+)
+from chapbook.core.files import NotWritten
+
+app = typer.Typer(
+    help="Publish themed anthologies of reviews as EPUB 3 and print-ready PDF.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+styles_app = typer.Typer(help="List styles, or copy a built-in style into the project.",
+                         no_args_is_help=True)
+app.add_typer(styles_app, name="styles")
+
+ProjectOption = Annotated[Path, typer.Option("--project", "-C", help="Project folder.",
+                                             file_okay=False)]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Also show info notes.")]
+DraftsOption = Annotated[bool, typer.Option("--drafts", help="Include pieces marked draft.")]
+
+
+@app.command()
+def build(
+    slugs: Annotated[list[str] | None, typer.Argument(help="Anthologies to build (default: all).",
+                                                      show_default=False)] = None,
+    fmt: Annotated[list[str] | None, typer.Option("--format", "-f",
+                                                  help="epub or pdf (repeatable).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder.",
+                                             file_okay=False)] = None,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    style: Annotated[str | None, typer.Option(help="Use this style for every book.")] = None,
+    profile: Annotated[list[str] | None, typer.Option(
+        help="PDF profile: print or screen (repeatable; default: each book's own).")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes for the PDF (default: one per core).")
+    ] = None,
+    single_pass: Annotated[bool, typer.Option(
+        "--single-pass", help="Lay each PDF out in one pass (the reference).")] = False,
+    chunked: Annotated[bool, typer.Option(
+        "--chunked", help="Render each PDF in cached chunks, even a small one.")] = False,
+    drafts: DraftsOption = False,
+    validate: Annotated[bool, typer.Option(
+        "--validate", help="Check each EPUB with EPUBCheck; its errors fail the build.")] = False,
+    project: ProjectOption = Path("."),
+    verbose: VerboseOption = False,
+) -> None:
+    """Build the EPUB and PDF of each anthology into build/."""
+    formats = tuple(fmt or FORMATS)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise typer.BadParameter(f"unknown format {unknown[0]!r}; use epub or pdf",
+                                 param_hint="--format")
+    bad_profile = [p for p in profile or () if p not in ("print", "screen")]
+    if bad_profile:
+        raise typer.BadParameter(f"unknown profile {bad_profile[0]!r}; use print or screen",
+                                 param_hint="--profile")
+    options = BuildOptions(formats=formats, only=tuple(slugs or ()),
+                           out_dir=out.resolve() if out else None,
+                           include_drafts=drafts, strict=strict, style=style,
+                           profiles=tuple(profile or ()), jobs=jobs,
+                           pdf_mode=_pdf_mode(single_pass, chunked), validate=validate)
+    root = project.resolve()
+    out_dir = options.output_dir(root)
+    try:
+        with output_lock(out_dir, lambda: stderr(
+                "waiting for another build of this project to finish")):
+            raise typer.Exit(_locked_build(root, options, strict, verbose))
+    except OSError as exc:  # the output folder itself cannot be created or locked
+        stderr(f"error: cannot write to {out_dir}: {exc.strerror or exc} [write-failed]")
+        stderr("  hint: check that the output folder is writable and not full")
+        raise typer.Exit(EXIT_WRITE) from None
+
+
+def _locked_build(root: Path, options: BuildOptions, strict: bool, verbose: bool) -> int:
+    key, previous = up_to_date(root, options)
+    if previous is not None:  # nothing changed: answered before the pipeline loads
+        return finish_build(previous, root, strict, verbose)
+    with started_workers(root, options) as workers:
+        from chapbook.build.run import write_books  # the pipeline loads as the workers start
+        from chapbook.cli.terminal import progress  # rich's progress bar
+
+        with progress() as step:
+            built = write_books(root, options, key, workers, step)
+    return finish_build(built, root, strict, verbose)
+
+
+def _pdf_mode(single_pass: bool, chunked: bool) -> str:
+    if single_pass and chunked:
+        raise typer.BadParameter("use --single-pass or --chunked, not both",
+                                 param_hint="--chunked")
+    return "single" if single_pass else "chunked" if chunked else "auto"
+
+
+@app.command("list")
+def list_books(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    drafts: DraftsOption = False,
+    project: ProjectOption = Path("."),
+    verbose: VerboseOption = False,
+) -> None:
+    """Show each anthology and its pieces, in order."""
+    from chapbook.build.run import plan  # the pipeline: reading and collecting
+    from chapbook.cli.terminal import plan_json, print_tree  # rich's tree
+
+    the_plan = plan(project.resolve(), BuildOptions(include_drafts=drafts))
+    code = report(the_plan.diagnostics, strict=False, verbose=verbose)
+    if as_json:
+        typer.echo(json.dumps(plan_json(the_plan), indent=2, ensure_ascii=False))
+    else:
+        print_tree(the_plan)
+    raise typer.Exit(code)
+
+
+@app.command()
+def check(
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    drafts: DraftsOption = False,
+    project: ProjectOption = Path("."),
+    verbose: VerboseOption = False,
+) -> None:
+    """Read and collect everything, print every diagnostic, write nothing."""
+    from chapbook.build.run import plan  # the pipeline: reading and collecting
+
+    the_plan = plan(project.resolve(), BuildOptions(include_drafts=drafts))
+    code = report(the_plan.diagnostics, strict, verbose)
+    if code == EXIT_OK:
+        pieces = len(the_plan.manuscripts)
+        stderr(f"ok: {pieces} manuscripts, {len(the_plan.anthologies)} anthologies")
+    raise typer.Exit(code)
+
+
+@app.command()
+def init(directory: Annotated[Path, typer.Argument(help="Folder for the new project.")]) -> None:
+    """Start a project: chapbook.toml and a manuscripts/ folder with one example."""
+    try:
+        created = scaffold(directory)
+    except NotWritten as exc:
+        stderr(f"error: {exc}")
+        raise typer.Exit(EXIT_ERRORS) from None
+    for path in created:
+        stderr(f"created {path}")
+    stderr(f"next: cd {directory} && chapbook build")
+
+
+@styles_app.command("list")
+def list_styles_command(project: ProjectOption = Path(".")) -> None:
+    """Show every style: name, where it comes from, and its description."""
+    from chapbook.render.styles import list_styles  # Jinja and pydantic, for styles only
+
+    listings = list_styles(project.resolve())
+    width = max(len(item.name) for item in listings)
+    for item in listings:
+        parent = f" (inherits {item.inherits})" if item.inherits else ""
+        typer.echo(f"{item.name:<{width}}  {item.description}{parent} [{item.where}]")
+
+
+@styles_app.command("copy")
+def copy_style_command(
+    name: Annotated[str, typer.Argument(help="A built-in style to copy.")],
+    dest: Annotated[str | None, typer.Argument(
+        help="Name of the new style (default: the same name).", show_default=False)] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Copy a built-in style into styles/ to start your own from; never overwrites."""
+    from chapbook.render.styles import copy_style  # Jinja and pydantic, for styles only
+
+    root = project.resolve()
+    try:
+        target = copy_style(name, root, dest)
+    except NotWritten as exc:
+        stderr(f"error: {exc}")
+        raise typer.Exit(EXIT_ERRORS) from None
+    shown = target.relative_to(root).as_posix()
+    stderr(f"copied style '{name}' to {shown}/")
+    stderr(f"next: chapbook build --style {target.name}, or style = \"{target.name}\" "
+           "in chapbook.toml")
+
+
+class _Stopped(BaseException):
+    """Ctrl-C or SIGTERM, raised where the program is so that `finally` blocks remove
+    temporary files and stop the PDF workers on the way out."""
+
+    def __init__(self, code: int, word: str) -> None:
+        super().__init__(word)
+        self.code, self.word = code, word
+
+
+def _stop(signum: int, frame: object) -> None:
+    if signum == signal.SIGTERM:
+        raise _Stopped(EXIT_TERMINATED, "terminated")
+    raise _Stopped(EXIT_INTERRUPTED, "interrupted")
+
+
+def main() -> None:
+    """Entry point: the one error boundary. No traceback for anything a user can cause."""
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        app()
+        code: int | str | None = EXIT_OK
+    except SystemExit as done:  # how typer ends every command
+        code = done.code
+    except KeyboardInterrupt:  # arrived before the handler was installed
+        stderr("interrupted")
+        code = EXIT_INTERRUPTED
+    except _Stopped as stopped:
+        stderr(stopped.word)
+        code = stopped.code
+    except Exception as exc:  # a bug in chapbook, not in the user's project
+        stderr(f"internal error: {type(exc).__name__}: {exc}")
+        stderr("this is a bug in chapbook; please report it with the command you ran")
+        code = EXIT_INTERNAL
+    _leave(code)
+
+
+def _leave(code: int | str | None) -> NoReturn:
+    """End the process without tearing the interpreter down: by now every output is
+    written and closed, every worker stopped and the output folder unlocked, and freeing
+    a build's heap object by object (a thousand manuscripts, PDF libraries) only delays
+    the prompt by a tenth of a second."""
+    if isinstance(code, str):
+        stderr(code)
+        code = EXIT_ERRORS
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or EXIT_OK)

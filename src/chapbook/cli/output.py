@@ -1,0 +1,74 @@
+"""What the command line prints: diagnostics, outputs, plain progress lines; and the
+exit codes (documented in the README):
+  0 success; 1 the project has errors (or warnings, with --strict): nothing was written;
+  2 the command line itself is wrong; 3 an output could not be written; 70 an internal
+  error (a bug in chapbook: please report it); 130 interrupted (Ctrl-C); 143 terminated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import typer
+
+from chapbook.build.report import BuildReport
+from chapbook.core.diagnostics import Diagnostic, Severity, has_errors
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 70
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
+
+
+def stderr(text: str) -> None:
+    typer.echo(printable(text), err=True)
+
+
+# Control characters and bidirectional overrides quoted from a manuscript (a title, a file
+# name) could move the cursor, recolour or rewrite the terminal: they are shown escaped.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda found: repr(found.group())[1:-1], text)
+
+
+def report(diagnostics: tuple[Diagnostic, ...], strict: bool, verbose: bool) -> int:
+    shown = [d for d in diagnostics if verbose or d.severity >= Severity.WARNING]
+    for diagnostic in sorted(shown, key=_diagnostic_order):
+        stderr(str(diagnostic))
+    return EXIT_ERRORS if has_errors(diagnostics, strict) else EXIT_OK
+
+
+def _diagnostic_order(diagnostic: Diagnostic) -> tuple[str, int]:
+    where = diagnostic.location
+    return (where.path, where.line or 0) if where else ("", 0)
+
+
+def finish_build(built: BuildReport, root: Path, strict: bool, verbose: bool) -> int:
+    code = report(built.all_diagnostics, strict, verbose)
+    if any(d.code == "write-failed" for d in built.diagnostics):
+        return EXIT_WRITE
+    if code != EXIT_OK and not built.outputs:
+        stderr("build failed: nothing was written")
+        return code
+    list_outputs("up to date:" if built.up_to_date else "wrote", built.outputs, root)
+    if code != EXIT_OK:  # found while writing or validating: the files stay for a look
+        stderr("build failed: the books were written, but have the problems shown above")
+    return code
+
+
+def list_outputs(verb: str, outputs: Sequence[Path], root: Path) -> None:
+    for path in outputs:
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        stderr(f"{verb} {shown}")
+
+
+class Lines:
+    """Progress as plain lines, for logs and pipes."""
+
+    def begin(self, output: str) -> None:
+        stderr(f"building {output}")
+
+    def advance(self, done: int, total: int) -> None:
+        pass

@@ -1,0 +1,108 @@
+"""Accessibility metadata (schema.org, EPUB Accessibility 1.1), derived from the documents.
+
+Nothing here is a constant claim: each statement is read off what the rendered book
+actually contains, so a book with undescribed images does not claim `alternativeText`,
+and one without images does not list a `visual` access mode. The cover does not count
+as visual content: it repeats the title page (the DAISY knowledge base's advice).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from chapbook.render.epub_documents import EpubRendition
+
+XHTML_NS = "{http://www.w3.org/1999/xhtml}"
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+_FIXED_FONT_SIZE = re.compile(r"font-size\s*:\s*[0-9.]+\s*(px|pt|cm|mm|in)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What the documents show about their accessibility."""
+
+    content_images: int  # images other than the cover
+    described_images: int  # of those, how many have alternative text
+    cover_described: bool | None  # None: no cover
+    has_toc: bool
+    has_index: bool
+    uses_roles: bool
+    reflowable: bool
+
+    @property
+    def all_described(self) -> bool:
+        return self.described_images == self.content_images and self.cover_described is not False
+
+
+def inspect(rendition: EpubRendition) -> Findings:
+    content = described = 0
+    cover: bool | None = None
+    roles = False
+    for doc in rendition.documents:
+        tree = etree.fromstring(doc.xhtml.encode("utf-8"))
+        roles = roles or bool(tree.xpath("//*[@role]"))
+        for image in tree.iter(f"{XHTML_NS}img"):
+            has_alt = bool((image.get("alt") or "").strip())
+            if doc.kind == "cover":
+                cover = has_alt
+            else:
+                content += 1
+                described += has_alt
+    return Findings(content, described, cover, bool(rendition.toc),
+                    any(d.kind == "back" and d.file_name in ("works.xhtml", "tags.xhtml")
+                        for d in rendition.documents),
+                    roles, not _FIXED_FONT_SIZE.search(rendition.stylesheet))
+
+
+def accessibility_metadata(rendition: EpubRendition, certifier: str) -> list[tuple[str, str]]:
+    """(property, value) pairs for the package metadata, in a stable order."""
+    found = inspect(rendition)
+    meta = [("schema:accessMode", "textual")]
+    if found.content_images:
+        meta.append(("schema:accessMode", "visual"))
+        meta.append(("schema:accessModeSufficient", "textual,visual"))
+    if found.all_described:
+        meta.append(("schema:accessModeSufficient", "textual"))
+    meta += [("schema:accessibilityFeature", feature) for feature in _features(found)]
+    meta.append(("schema:accessibilityHazard", "none"))
+    meta.append(("schema:accessibilitySummary", summary(found)))
+    if found.all_described and found.has_toc and found.reflowable:
+        meta.append(("dcterms:conformsTo", CONFORMANCE))
+        meta.append(("a11y:certifiedBy", certifier))
+    return meta
+
+
+def _features(found: Findings) -> list[str]:
+    features = []
+    if found.has_toc:
+        features.append("tableOfContents")
+    if found.has_index:
+        features.append("index")
+    features += ["readingOrder", "structuralNavigation"]
+    if found.uses_roles:
+        features.append("ARIA")
+    if (found.content_images or found.cover_described) and found.all_described:
+        features.append("alternativeText")
+    if found.reflowable:
+        features.append("displayTransformability")
+    return features
+
+
+def summary(found: Findings) -> str:
+    """A sentence or three for people choosing a book, in plain words."""
+    parts = ["This publication has a table of contents and headings for every section, "
+             "in reading order" + (", and an index of works." if found.has_index else ".")]
+    if found.content_images:
+        parts.append("Every image has a text description." if found.all_described else
+                     f"{found.content_images - found.described_images} of "
+                     f"{found.content_images} images have no text description.")
+    else:
+        parts.append("Apart from the cover, it has no images; the cover has a text "
+                     "description." if found.cover_described else "It has no images.")
+    if found.reflowable:
+        parts.append("Text can be resized and restyled in the reading system.")
+    parts.append("No accessibility hazards are known.")
+    return " ".join(parts)

@@ -1,0 +1,76 @@
+"""The print edition of one book: in chunks, in parallel, where that gives the same pages
+as one pass; in one pass otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from chapbook.core.anthology import Anthology
+from chapbook.core.diagnostics import Diagnostic, info
+from chapbook.core.files import NotWritten, atomic_target
+from chapbook.core.pagesetup import PageSetup
+from chapbook.core.workers import LazyPool
+from chapbook.pdf.chunked import ChunkedPdf, ChunkingError
+from chapbook.pdf.jobs import AUTO_CHUNK_THRESHOLD
+from chapbook.pdf.worker import write_single_pass
+from chapbook.render.print_html import render_print
+from chapbook.render.styles import Style
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """One book's print edition in one profile, and where its work is done."""
+
+    book: Anthology
+    style: Style
+    profile: str  # print or screen
+    root: Path  # the project: images and fonts come only from it and the style
+    mode: str  # "single", "chunked" or "auto" (see BuildOptions.pdf_mode)
+    chunk_cache: Path
+    workers: LazyPool
+    first: frozenset[str] = frozenset()  # sources whose chunks render first (edited ones)
+    progress: Callable[[int, int], None] | None = None
+
+
+def write_print_edition(job: PrintJob, target: Path) -> tuple[bool, list[Diagnostic]]:
+    """Chunked and parallel where the result is the same as one pass; one pass otherwise.
+    Returns whether the PDF was written, and the diagnostics.
+
+    One pass is used on request, for books of a few pieces (chunks cost a fixed overhead
+    each and gain nothing there), for the screen profile (no recto openings: a chunk's
+    place in the book changes its mirrored margins) and for PDF/A and PDF/UA (a merge
+    would lose their metadata and structure tree).
+    """
+    book = job.book
+    setup = book.config.print.page_setup(job.profile)
+    one_pass = (job.mode == "single" or job.profile == "screen"
+                or book.config.print.pdf_variant is not None
+                or (job.mode == "auto" and len(book.pieces) <= AUTO_CHUNK_THRESHOLD))
+    if one_pass:
+        return _single_pass(job, setup, target)
+    chunked = ChunkedPdf(book, job.style, setup, _roots(job), job.root, job.chunk_cache,
+                         job.workers.jobs, job.progress, job.workers, job.first)
+    try:
+        with atomic_target(target) as temporary:
+            result = chunked.write(temporary, previous=target)
+            if not result.written:
+                raise NotWritten(diagnostics=result.diagnostics)
+        return True, list(result.diagnostics)
+    except NotWritten as refused:
+        return False, refused.diagnostics
+    except ChunkingError as exc:
+        note = info("pdf-single-pass", f"{target.name}: rendered in one pass ({exc})")
+        written, found = _single_pass(job, setup, target)
+        return written, [note, *found]
+
+
+def _single_pass(job: PrintJob, setup: PageSetup, target: Path) -> tuple[bool, list[Diagnostic]]:
+    rendition = render_print(job.book, job.style, setup)
+    result = write_single_pass(job.book, rendition, target, _roots(job), job.root)
+    return result.written, list(result.diagnostics)
+
+
+def _roots(job: PrintJob) -> tuple[Path, ...]:
+    return (job.root, *job.style.layers)

@@ -1,0 +1,289 @@
+"""Readers turn one source file into a `Manuscript`, or into diagnostics saying why not.
+
+Each format only knows how to find the title, standfirst and Markdown body in its text
+(`TextParts`); decoding, front matter, validation and rendering are shared here, so every
+format meets in the same model with the same checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import pickle
+import re
+import stat
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from chapbook.core.diagnostics import Diagnostic, Location, error, relative_path, warning
+from chapbook.core.workers import default_jobs, worker_pool
+from chapbook.read import docx, html, markdown, text
+from chapbook.read.frontmatter import YamlDocument, load_mapping, split_front_matter
+from chapbook.read.manuscript import manuscript_from_parts
+from chapbook.read.poolcache import ReadCache
+from chapbook.read.textparts import ReadResult, ReadSettings, TextParts, with_format_metadata
+
+__all__ = ["READERS", "ReadCache", "ReadResult", "ReadSettings", "TextParts", "read_manuscript",
+           "read_pool"]
+
+FormatReader = Callable[[str, int, Location], TextParts]
+
+# One entry per format, by file suffix; a new format is one module and one line here.
+READERS: dict[str, FormatReader] = {
+    ".md": markdown.extract,
+    ".markdown": markdown.extract,
+    ".txt": text.extract,
+    ".html": html.extract,
+    ".htm": html.extract,
+    ".docx": docx.extract,
+}
+
+# Binary formats are first converted to text in a format above (.docx to HTML).
+CONVERTERS: dict[str, Callable[[bytes, Location, int], tuple[str | None, list[Diagnostic]]]] = {
+    ".docx": docx.to_text,
+}
+
+
+# XML 1.0 forbids these; they arrive from copy-paste and old word processors.
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def read_manuscript(path: Path, settings: ReadSettings) -> ReadResult:
+    """Read one file. Never raises for bad content: problems come back as diagnostics."""
+    where = Location(relative_path(path, settings.root))
+    loaded = _load(path, where)
+    return loaded if isinstance(loaded, ReadResult) else _parse(_Source(path, where, loaded),
+                                                                settings)
+
+
+def _load(path: Path, where: Location) -> bytes | ReadResult:
+    """The file's bytes, or why it cannot be read."""
+    if path.suffix.lower() not in READERS:
+        return ReadResult(None, (error("unsupported-format",
+                                       f"no reader for '{path.suffix}' files", where,
+                                       f"use one of: {', '.join(READERS)}"),))
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return ReadResult(None, (error("unreadable", f"cannot read file: {exc.strerror}",
+                                       where),))
+
+
+def _read_bytes(path: Path, raw: bytes, where: Location, extract: FormatReader,
+                settings: ReadSettings) -> ReadResult:
+    convert = CONVERTERS.get(path.suffix.lower())
+    decoded, problems = (convert(raw, where, settings.max_bytes) if convert
+                         else _decode(raw, where, settings))
+    if decoded is None:
+        return ReadResult(None, tuple(problems))
+    front, fence_problem = split_front_matter(decoded)
+    if fence_problem:
+        return ReadResult(None, (*problems, _located(fence_problem, where)))
+    document = YamlDocument({})
+    if front.yaml_text is not None:
+        loaded, yaml_problems = load_mapping(front.yaml_text,
+                                             where.at_line(front.yaml_first_line))
+        problems.extend(yaml_problems)
+        if loaded is None:
+            return ReadResult(None, tuple(problems))
+        document = loaded
+    parts = extract(front.body, front.body_first_line, where)
+    unbroken = _unbroken_run(parts, where)
+    if unbroken:
+        return ReadResult(None, (*problems, unbroken))
+    document = with_format_metadata(document, parts)
+    digest = hashlib.sha256(raw).hexdigest()
+    manuscript, meta_problems = manuscript_from_parts(path, where, document, parts, digest,
+                                                      settings)
+    return ReadResult(manuscript, (*problems, *parts.diagnostics, *meta_problems))
+
+
+# Line breaking a run of characters with no space in it costs time that grows with the
+# square of its length (100,000 characters: a minute of layout); no word, and hardly any
+# web address, comes near this.
+MAX_UNBROKEN_CHARS = 2_000
+_UNBROKEN = re.compile(rf"\S{{{MAX_UNBROKEN_CHARS + 1},}}")
+
+
+def _unbroken_run(parts: TextParts, where: Location) -> Diagnostic | None:
+    found = _UNBROKEN.search(parts.body_markdown)
+    if found is None:
+        return None
+    line = parts.body_first_line + parts.body_markdown.count("\n", 0, found.start())
+    return error("unbroken-text", f"{len(found.group()):,} characters without a space; the "
+                 f"limit is {MAX_UNBROKEN_CHARS:,}", where.at_line(line),
+                 "break the text with spaces, or shorten the address it holds")
+
+
+def _decode(raw: bytes, where: Location,
+            settings: ReadSettings) -> tuple[str | None, list[Diagnostic]]:
+    if len(raw) > settings.max_bytes:
+        return None, [error("file-too-large",
+                            f"file is {len(raw):,} bytes; the limit is {settings.max_bytes:,}",
+                            where, "split it, or raise the limit in chapbook.toml")]
+    try:
+        decoded = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [error("not-utf8", f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                            where.at_line(line, col),
+                            "save the file as UTF-8 (in most editors: Save As, Encoding)")]
+    if not decoded.strip():
+        return None, [error("empty-file", "file is empty", where.at_line(1),
+                            "write the piece, or move the file out of manuscripts/")]
+    problems: list[Diagnostic] = []
+    bad = _FORBIDDEN_CHARS.search(decoded)
+    if bad:
+        line = decoded.count("\n", 0, bad.start()) + 1
+        problems.append(warning("control-characters",
+                                "control characters removed (they are not allowed in books)",
+                                where.at_line(line)))
+        decoded = _FORBIDDEN_CHARS.sub("", decoded)
+    return decoded.replace("\r\n", "\n").replace("\r", "\n"), problems
+
+
+def _located(problem: Diagnostic, where: Location) -> Diagnostic:
+    line = problem.location.line if problem.location else None
+    return Diagnostic(problem.code, problem.severity, problem.message, where.at_line(line),
+                      problem.hint)
+
+
+def read_pool(directory: Path, settings: ReadSettings,
+              cache: ReadCache | None = None) -> list[ReadResult]:
+    """Read every supported file in `directory` (not recursive), in name order, taking
+    unchanged files from `cache` when one is given.
+
+    Only regular files inside the project are opened: a link to a file elsewhere is refused,
+    and a pipe or device is never read (reading a pipe would wait for ever). A file over the
+    size limit is refused before it is read."""
+    folder = _Folder.of(directory, settings.root)
+    results: list[ReadResult | None] = []
+    to_parse: list[tuple[int, _Source, str | None]] = []  # index, file, cache key
+    for index, entry in enumerate(folder.entries()):
+        where = folder.location(entry)
+        refusal = _refusal(entry, where, folder, settings)
+        path = directory / entry.name
+        loaded = ReadResult(None, (refusal,)) if refusal else _load(path, where)
+        if isinstance(loaded, ReadResult):
+            results.append(loaded)
+            continue
+        key = cache.key(where.path, loaded, settings) if cache else None
+        cached = cache.get(key) if cache and key else None
+        results.append(cached)
+        if cached is None:
+            to_parse.append((index, _Source(path, where, loaded), key))
+    parsed = parse_all([source for _, source, _ in to_parse], settings)
+    for (index, source, key), (result, pickled) in zip(to_parse, parsed, strict=True):
+        results[index] = result
+        if cache:
+            cache.read_anew.add(source.where.path)
+            if key:
+                cache.put(key, result, pickled)
+    return [result for result in results if result is not None]
+
+
+@dataclass(frozen=True)
+class _Folder:
+    """A manuscripts folder, resolved once (not once per file)."""
+
+    path: Path
+    shown: str  # as diagnostics show it: relative to the project root when inside it
+    root: Path  # the project root, resolved
+    inside: bool  # whether the folder is inside the project
+
+    @classmethod
+    def of(cls, directory: Path, root: Path) -> _Folder:
+        real, real_root = directory.resolve(), root.resolve()
+        return cls(real, relative_path(real, real_root), real_root,
+                   real.is_relative_to(real_root))
+
+    def entries(self) -> list[os.DirEntry[str]]:
+        """The files with a reader's suffix, in name order (no hidden files, no folders;
+        a broken or looping link is kept, for `_refusal` to report)."""
+        with os.scandir(self.path) as scan:
+            found = [entry for entry in scan
+                     if os.path.splitext(entry.name)[1].lower() in READERS
+                     and not entry.name.startswith(".") and not _is_folder(entry)]
+        return sorted(found, key=lambda entry: entry.name)
+
+    def location(self, entry: os.DirEntry[str]) -> Location:
+        """Where diagnostics say the file is: a link to a file in the project is shown as
+        that file (as `relative_path` shows it); any other link as itself."""
+        if entry.is_symlink():
+            try:
+                real = Path(entry.path).resolve(strict=True)
+                if real.is_relative_to(self.root):
+                    return Location(real.relative_to(self.root).as_posix())
+            except (OSError, RuntimeError):  # broken or looping: `_refusal` says so
+                pass
+        return Location(PurePosixPath(self.shown, entry.name).as_posix())
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link that loops
+        return False
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: Path
+    where: Location
+    raw: bytes
+
+
+# Reading a review takes about 1.5 ms; a process pool starts in tens of ms and sends each
+# result back pickled. Below this many files one process is as fast.
+PARALLEL_FROM = 150
+_BATCH = 50  # files per task: fewer round trips to the workers
+
+
+def parse_all(files: Sequence[_Source],
+              settings: ReadSettings) -> list[tuple[ReadResult, bytes | None]]:
+    """Parse the files, in worker processes when there are enough of them. Each reading
+    comes with its pickle when a worker made one (the read cache keeps it as it is)."""
+    jobs = min(default_jobs(), -(-len(files) // _BATCH))
+    if len(files) < PARALLEL_FROM or jobs < 2:
+        return [(_parse(source, settings), None) for source in files]
+    batches = [files[start:start + _BATCH] for start in range(0, len(files), _BATCH)]
+    with worker_pool(jobs) as pool:
+        return [(pickle.loads(pickled), pickled) for batch in
+                pool.map(_parse_batch, batches, itertools.repeat(settings)) for pickled in batch]
+
+
+def _parse_batch(files: Sequence[_Source], settings: ReadSettings) -> list[bytes]:
+    return [pickle.dumps(_parse(source, settings), pickle.HIGHEST_PROTOCOL) for source in files]
+
+
+def _parse(source: _Source, settings: ReadSettings) -> ReadResult:
+    return _read_bytes(source.path, source.raw, source.where,
+                       READERS[source.path.suffix.lower()], settings)
+
+
+def _refusal(entry: os.DirEntry[str], where: Location, folder: _Folder,
+             settings: ReadSettings) -> Diagnostic | None:
+    """Why a file of the pool must not be read, if it must not."""
+    try:
+        if entry.is_symlink() or not folder.inside:
+            real = Path(entry.path).resolve(strict=True)
+            status = real.stat()
+            if not real.is_relative_to(folder.root):
+                return error("outside-project", "links to a file outside the project: not "
+                             "read", where, "copy the file into the project instead of "
+                             "linking to it")
+        else:
+            status = entry.stat(follow_symlinks=False)
+    except (OSError, RuntimeError) as exc:  # a broken or looping link
+        return error("unreadable", f"cannot read file: {getattr(exc, 'strerror', None) or exc}",
+                     where, "remove the broken link, or point it at a manuscript")
+    if not stat.S_ISREG(status.st_mode):
+        return error("not-a-file", "not a regular file (a pipe, device or socket): not read",
+                     where, "move it out of the manuscripts folder")
+    if status.st_size > settings.max_bytes:
+        return error("file-too-large", f"file is {status.st_size:,} bytes; the limit is "
+                     f"{settings.max_bytes:,}", where, "split it into several pieces")
+    return None
