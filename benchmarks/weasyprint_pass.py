@@ -21,7 +21,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from chapbook.build.options import BuildOptions
-from chapbook.build.run import plan
+from chapbook.build.plan import plan
 from chapbook.render.print_html import render_print
 from chapbook.render.styles import load_style
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chapbook.build.options import BuildOptions
-from chapbook.build.run import plan
+from chapbook.build.plan import plan
 from chapbook.collect.anthologies import CollectOptions, collect
 from chapbook.core.anthology import sort_title
 from chapbook.core.config import Config, Project

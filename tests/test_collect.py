@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from chapbook.build.options import BuildOptions
-from chapbook.build.run import plan
+from chapbook.build.plan import plan
 from chapbook.core.diagnostics import Severity
 
 from .conftest import REPO, write_project

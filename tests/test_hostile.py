@@ -218,7 +218,7 @@ def test_control_characters_from_manuscripts_reach_the_terminal_escaped(tmp_path
 
 def test_too_many_pieces_for_the_trims_contents_is_reported(tmp_path: Path) -> None:
     from chapbook.build.options import BuildOptions
-    from chapbook.build.run import plan
+    from chapbook.build.plan import plan
     from chapbook.collect.anthologies import contents_pages
 
     reviews = {f"r{n:03}.md": GOOD_REVIEW.replace("Good Film", f"Film {n}") for n in range(90)}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from chapbook.build.options import BuildOptions
-from chapbook.build.run import plan
+from chapbook.build.plan import plan
 from chapbook.pdf.unicode_scripts import script_of, suggestion
 
 from .conftest import GOOD_REVIEW, MINIMAL_CONFIG, REPO, run_chapbook, write_project

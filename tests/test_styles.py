@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 import pytest
 
 from chapbook.build.options import BuildOptions
-from chapbook.build.run import plan
+from chapbook.build.plan import plan
 from chapbook.core.diagnostics import Location
 from chapbook.core.manuscript import Manuscript, Work
 from chapbook.render.epub_documents import render_epub

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from chapbook.build.options import BuildOptions
-from chapbook.build.run import plan
+from chapbook.build.plan import plan
 from chapbook.core.language import direction
 from chapbook.read.body import render_body, smarten
 from chapbook.render.epub_documents import render_epub
@@ -69,8 +69,8 @@ def test_plain_text_paragraphs_join_cjk_lines_without_spaces(tmp_path: Path) -> 
 
 
 def test_direction_from_language_or_front_matter() -> None:
-    assert [direction(tag) for tag in ("ar", "he-IL", "fa", "ur", "ks", "en", "ko")] == \
-        ["rtl", "rtl", "rtl", "rtl", "rtl", "ltr", "ltr"]
+    assert [direction(tag) for tag in ("ar", "he-IL", "iw", "fa", "ur", "ks", "arc", "en",
+                                       "ko")] == ["rtl"] * 7 + ["ltr", "ltr"]
 
 
 def test_a_kashmiri_piece_runs_right_to_left_in_its_manuscript_and_its_epub(

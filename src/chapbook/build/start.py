@@ -1,6 +1,6 @@
-"""The start of a build, before the pipeline loads: nothing to do if nothing changed since
-the last build; otherwise the workers start loading WeasyPrint (or a cover's libraries),
-so that they are ready by the time the first chunk is."""
+"""The start of a build that has work to do, before the pipeline loads: the workers start
+loading WeasyPrint (or a cover's libraries), so that they are ready by the time the
+first chunk is."""
 
 from __future__ import annotations
 
@@ -11,21 +11,10 @@ from pathlib import Path
 
 from chapbook.build import uptodate
 from chapbook.build.options import BuildOptions
-from chapbook.build.report import BuildReport, Plan
 from chapbook.core.paths import BuildPaths
 from chapbook.core.workers import LazyPool, default_jobs
 from chapbook.pdf.jobs import AUTO_CHUNK_THRESHOLD
 from chapbook.pdf.worker import warm_cover, warm_pdf
-
-def up_to_date(root: Path, options: BuildOptions) -> tuple[str, BuildReport | None]:
-    """The fingerprint of the build's inputs, and the last build's report if nothing
-    changed since it (nothing to do), else None."""
-    key = uptodate.fingerprint(root, options)
-    previous = uptodate.unchanged(BuildPaths(options.output_dir(root)), key)
-    if previous is None:
-        return key, None
-    outputs, diagnostics = previous
-    return key, BuildReport(Plan(None), tuple(outputs), tuple(diagnostics), up_to_date=True)
 
 
 @contextlib.contextmanager

@@ -19,10 +19,23 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from chapbook.build.options import BuildOptions
+from chapbook.build.report import BuildReport, Plan
 from chapbook.core.diagnostics import Diagnostic, from_record, to_record
-from chapbook.core.hashing import digest, file_digest
 from chapbook.core.files import replace_file
+from chapbook.core.hashing import digest, file_digest
 from chapbook.core.paths import BuildPaths, builtin_styles_dir
+
+
+def up_to_date(root: Path, options: BuildOptions) -> tuple[str, BuildReport | None]:
+    """The fingerprint of the build's inputs, and the last build's report if nothing
+    changed since it (nothing to do), else None."""
+    key = fingerprint(root, options)
+    previous = unchanged(BuildPaths(options.output_dir(root)), key)
+    if previous is None:
+        return key, None
+    outputs, diagnostics = previous
+    return key, BuildReport(Plan(None), tuple(outputs), tuple(diagnostics), up_to_date=True)
 
 
 def fingerprint(root: Path, options: object) -> str:

@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -18,8 +19,7 @@ import typer
 
 from chapbook.build.lock import output_lock
 from chapbook.build.options import FORMATS, BuildOptions
-from chapbook.build.scaffold import scaffold
-from chapbook.build.start import started_workers, up_to_date
+from chapbook.build.report import Progress
 from chapbook.cli.output import (
     EXIT_ERRORS,
     EXIT_INTERNAL,
@@ -27,7 +27,9 @@ from chapbook.cli.output import (
     EXIT_OK,
     EXIT_TERMINATED,
     EXIT_WRITE,
+    Lines,
     finish_build,
+    plan_json,
     report,
     stderr,
 )
@@ -102,16 +104,27 @@ def build(
 
 
 def _locked_build(root: Path, options: BuildOptions, strict: bool, verbose: bool) -> int:
+    from chapbook.build.uptodate import up_to_date  # hashing and metadata: not for --help
+
     key, previous = up_to_date(root, options)
     if previous is not None:  # nothing changed: answered before the pipeline loads
         return finish_build(previous, root, strict, verbose)
-    with started_workers(root, options) as workers:
-        from chapbook.build.run import write_books  # the pipeline loads as the workers start
-        from chapbook.cli.terminal import progress  # rich's progress bar
+    from chapbook.build.start import started_workers  # worker processes: real builds only
 
-        with progress() as step:
-            built = write_books(root, options, key, workers, step)
+    with _progress() as step, started_workers(root, options) as workers:
+        from chapbook.build.run import write_books  # the pipeline loads as the workers start
+
+        built = write_books(root, options, key, workers, step)
     return finish_build(built, root, strict, verbose)
+
+
+def _progress() -> AbstractContextManager[Progress]:
+    """A bar on a terminal; plain lines for logs and pipes."""
+    if not sys.stderr.isatty():
+        return nullcontext(Lines())
+    from chapbook.cli.terminal import progress_bar  # rich's bar: on a terminal only
+
+    return progress_bar()
 
 
 def _pdf_mode(single_pass: bool, chunked: bool) -> str:
@@ -129,14 +142,15 @@ def list_books(
     verbose: VerboseOption = False,
 ) -> None:
     """Show each anthology and its pieces, in order."""
-    from chapbook.build.run import plan  # the pipeline: reading and collecting
-    from chapbook.cli.terminal import plan_json, print_tree  # rich's tree
+    from chapbook.build.plan import plan  # reading and collecting: Jinja, pydantic...
 
     the_plan = plan(project.resolve(), BuildOptions(include_drafts=drafts))
     code = report(the_plan.diagnostics, strict=False, verbose=verbose)
     if as_json:
         typer.echo(json.dumps(plan_json(the_plan), indent=2, ensure_ascii=False))
     else:
+        from chapbook.cli.terminal import print_tree  # rich's tree
+
         print_tree(the_plan)
     raise typer.Exit(code)
 
@@ -149,7 +163,7 @@ def check(
     verbose: VerboseOption = False,
 ) -> None:
     """Read and collect everything, print every diagnostic, write nothing."""
-    from chapbook.build.run import plan  # the pipeline: reading and collecting
+    from chapbook.build.plan import plan  # reading and collecting: Jinja, pydantic...
 
     the_plan = plan(project.resolve(), BuildOptions(include_drafts=drafts))
     code = report(the_plan.diagnostics, strict, verbose)
@@ -162,6 +176,8 @@ def check(
 @app.command()
 def init(directory: Annotated[Path, typer.Argument(help="Folder for the new project.")]) -> None:
     """Start a project: chapbook.toml and a manuscripts/ folder with one example."""
+    from chapbook.build.scaffold import scaffold  # the project templates: init only
+
     try:
         created = scaffold(directory)
     except NotWritten as exc:

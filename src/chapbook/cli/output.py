@@ -1,4 +1,5 @@
-"""What the command line prints: diagnostics, outputs, plain progress lines; and the
+"""What the command line prints: diagnostics, outputs, plain progress lines, the JSON of
+`chapbook list`; and the
 exit codes (documented in the README):
   0 success; 1 the project has errors (or warnings, with --strict): nothing was written;
   2 the command line itself is wrong; 3 an output could not be written; 70 an internal
@@ -10,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from chapbook.build.report import BuildReport
+from chapbook.build.report import BuildReport, Plan
 from chapbook.core.diagnostics import Diagnostic, Severity, has_errors
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 70
@@ -72,3 +74,39 @@ class Lines:
 
     def advance(self, done: int, total: int) -> None:
         pass
+
+
+def plan_json(the_plan: Plan) -> dict[str, Any]:
+    return {"anthologies": [
+        {
+            "slug": book.slug,
+            "title": book.title,
+            "subtitle": book.config.subtitle,
+            "editors": list(book.editors),
+            "language": book.language,
+            "identifier": book.identifier,
+            "foreword": book.foreword.slug if book.foreword else None,
+            "parts": [{"slug": part.slug, "title": part.title,
+                       "pieces": [p.slug for p in part.pieces]} for part in book.parts],
+            "pieces": [_piece_json(p) for p in book.pieces],
+            "contributors": [{"name": c.name, "sort_as": c.sort_as, "pieces": list(c.pieces)}
+                             for c in book.contributors],
+            "works": [{"title": w.work.title, "kind": w.work.kind, "year": w.work.year,
+                       "pieces": list(w.pieces)} for w in book.works],
+        }
+        for book in the_plan.anthologies
+    ]}
+
+
+def _piece_json(piece: Any) -> dict[str, Any]:
+    return {
+        "slug": piece.slug,
+        "title": piece.title,
+        "authors": [c.name for c in piece.authors],
+        "date": piece.date.isoformat() if piece.date else None,
+        "work": piece.work.title if piece.work else None,
+        "kind": piece.work.kind if piece.work else None,
+        "rating": piece.rating.short if piece.rating else None,
+        "tags": list(piece.tags),
+        "source": piece.source.path,
+    }

@@ -1,9 +1,8 @@
-"""The richer terminal output (rich, loaded only by the commands that use it): the
-progress bar of a build, and the tree or JSON of `chapbook list`."""
+"""The richer terminal output (rich, loaded only where it is shown): the progress bar of a
+build on a terminal, and the tree of `chapbook list`."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.tree import Tree
 
 from chapbook.build.report import Plan
-from chapbook.cli.output import Lines, printable
+from chapbook.cli.output import printable
 
 
 class Bar:
@@ -32,50 +31,11 @@ class Bar:
 
 
 @contextmanager
-def progress() -> Iterator[Lines | Bar]:
-    if not sys.stderr.isatty():
-        yield Lines()
-        return
+def progress_bar() -> Iterator[Bar]:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         yield Bar(progress)
-
-
-def plan_json(the_plan: Plan) -> dict[str, Any]:
-    return {"anthologies": [
-        {
-            "slug": book.slug,
-            "title": book.title,
-            "subtitle": book.config.subtitle,
-            "editors": list(book.editors),
-            "language": book.language,
-            "identifier": book.identifier,
-            "foreword": book.foreword.slug if book.foreword else None,
-            "parts": [{"slug": part.slug, "title": part.title,
-                       "pieces": [p.slug for p in part.pieces]} for part in book.parts],
-            "pieces": [_piece_json(p) for p in book.pieces],
-            "contributors": [{"name": c.name, "sort_as": c.sort_as, "pieces": list(c.pieces)}
-                             for c in book.contributors],
-            "works": [{"title": w.work.title, "kind": w.work.kind, "year": w.work.year,
-                       "pieces": list(w.pieces)} for w in book.works],
-        }
-        for book in the_plan.anthologies
-    ]}
-
-
-def _piece_json(piece: Any) -> dict[str, Any]:
-    return {
-        "slug": piece.slug,
-        "title": piece.title,
-        "authors": [c.name for c in piece.authors],
-        "date": piece.date.isoformat() if piece.date else None,
-        "work": piece.work.title if piece.work else None,
-        "kind": piece.work.kind if piece.work else None,
-        "rating": piece.rating.short if piece.rating else None,
-        "tags": list(piece.tags),
-        "source": piece.source.path,
-    }
 
 
 def print_tree(the_plan: Plan) -> None:

@@ -1,0 +1,45 @@
+"""Plan a build: the config read, the pool read, the anthologies collected and checked;
+what `chapbook list` and `chapbook check` show, and what a build then writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chapbook.build.options import BuildOptions
+from chapbook.build.report import Plan
+from chapbook.collect.anthologies import CollectOptions, collect, unknown_anthologies
+from chapbook.core.config import load_project
+from chapbook.core.diagnostics import error
+from chapbook.pdf.preflight import preflight
+from chapbook.read.pool import ReadCache, ReadSettings, read_pool
+
+
+def plan(root: Path, options: BuildOptions, read_cache: ReadCache | None = None) -> Plan:
+    """Read the config and the pool, then collect the anthologies. Writes nothing: new
+    readings wait in `read_cache` until the build saves it."""
+    project, problems = load_project(root)
+    if project is None:
+        return Plan(None, diagnostics=tuple(problems))
+    problems += unknown_anthologies(project, options.only)
+    manuscripts_dir = project.manuscripts_dir
+    if not manuscripts_dir.is_dir():
+        problems.append(error("no-manuscripts", f"no folder '{project.config.manuscripts}'",
+                              project.location_of("manuscripts"),
+                              "create it and put .md or .txt manuscripts in it"))
+        return Plan(project, diagnostics=tuple(problems))
+    if not manuscripts_dir.resolve().is_relative_to(root.resolve()):
+        problems.append(error("outside-project", f"the manuscripts folder "
+                              f"'{project.config.manuscripts}' is outside the project",
+                              project.location_of("manuscripts"),
+                              "keep the manuscripts inside the project folder"))
+        return Plan(project, diagnostics=tuple(problems))
+    press = project.config.press
+    settings = ReadSettings(root=root, default_language=press.language,
+                            rating_scale=press.rating_scale, raw_html=press.raw_html)
+    results = read_pool(manuscripts_dir, settings, read_cache)
+    pool = tuple(r.manuscript for r in results if r.manuscript is not None)
+    problems += [d for r in results for d in r.diagnostics]
+    books, found = collect(project, pool, CollectOptions(options.include_drafts, options.only))
+    if "pdf" in options.formats:  # the glyph check is about the print edition
+        found += preflight(project, books, options.style)
+    return Plan(project, pool, tuple(books), tuple(problems + found))
