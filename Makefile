@@ -12,7 +12,7 @@ book: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 # A long random fuzzing campaign (thousands of cases; make test runs a small fixed budget).
 fuzz: $(VENV)/.installed-test

@@ -41,7 +41,7 @@ POOL = {
     "c.md": review("Charlie", date="2025-06-01", rating="8/10", tags="comfort",
                    author="Zed Young"),
     "d.md": review("Delta", date="2022-02-02", rating="4", tags="comfort", status="draft"),
-    "essay.md": "---\ntitle: An essay\nauthor: E D\n---\nNot a review.\n",
+    "essay.md": "---\ntitle: An essay\nauthor: E D\nkind: essay\n---\nNot a review.\n",
 }
 
 

@@ -3,15 +3,18 @@ what `chapbook list` and `chapbook check` show, and what a build then writes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from chapbook.build.options import BuildOptions
 from chapbook.build.report import Plan
 from chapbook.collect.anthologies import CollectOptions, collect, unknown_anthologies
-from chapbook.core.config import load_project
-from chapbook.core.diagnostics import error
+from chapbook.core.config import Project, load_project
+from chapbook.core.diagnostics import Diagnostic, error
 from chapbook.pdf.preflight import preflight
-from chapbook.read.pool import ReadCache, ReadSettings, read_pool
+from chapbook.read.manuscript import slugify
+from chapbook.read.pool import ReadCache, ReadResult, ReadSettings, read_pool
+from chapbook.render.styles import load_style
 
 
 def plan(root: Path, options: BuildOptions, read_cache: ReadCache | None = None) -> Plan:
@@ -21,6 +24,7 @@ def plan(root: Path, options: BuildOptions, read_cache: ReadCache | None = None)
     if project is None:
         return Plan(None, diagnostics=tuple(problems))
     problems += unknown_anthologies(project, options.only)
+    problems += style_problems(project, options)
     manuscripts_dir = project.manuscripts_dir
     if not manuscripts_dir.is_dir():
         problems.append(error("no-manuscripts", f"no folder '{project.config.manuscripts}'",
@@ -39,7 +43,32 @@ def plan(root: Path, options: BuildOptions, read_cache: ReadCache | None = None)
     results = read_pool(manuscripts_dir, settings, read_cache)
     pool = tuple(r.manuscript for r in results if r.manuscript is not None)
     problems += [d for r in results for d in r.diagnostics]
-    books, found = collect(project, pool, CollectOptions(options.include_drafts, options.only))
+    collecting = CollectOptions(options.include_drafts, options.only,
+                                unreadable=_unreadable_slugs(results))
+    books, found = collect(project, pool, collecting)
     if "pdf" in options.formats:  # the glyph check is about the print edition
         found += preflight(project, books, options.style)
     return Plan(project, pool, tuple(books), tuple(problems + found))
+
+
+def style_problems(project: Project, options: BuildOptions) -> list[Diagnostic]:
+    """What the build would refuse about each book's style, found before anything is read:
+    an unknown style or a broken style.toml (at the book's `style` line)."""
+    problems: list[Diagnostic] = []
+    tried: set[str] = set()
+    for index, book in enumerate(project.config.anthology):
+        name = options.style or book.style
+        if (options.only and book.slug not in options.only) or name in tried:
+            continue
+        tried.add(name)
+        style, found = load_style(name, project.root, project.fallback_fonts)
+        where = None if options.style else project.location_of("anthology", index, "style")
+        if style is None:  # warnings about a usable style come with the build
+            problems += [replace(d, location=d.location or where) for d in found]
+    return problems
+
+
+def _unreadable_slugs(results: list[ReadResult]) -> frozenset[str]:
+    """The slugs files that could not be read would have had (their file names)."""
+    return frozenset(slugify(Path(d.location.path).stem) for r in results
+                     if r.manuscript is None for d in r.diagnostics[:1] if d.location)

@@ -32,6 +32,7 @@ from chapbook.cli.output import (
     plan_json,
     report,
     stderr,
+    tally,
 )
 from chapbook.core.files import NotWritten
 
@@ -44,6 +45,21 @@ app = typer.Typer(
 styles_app = typer.Typer(help="List styles, or copy a built-in style into the project.",
                          no_args_is_help=True)
 app.add_typer(styles_app, name="styles")
+
+
+def _show_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version  # package metadata: --version only
+
+        typer.echo(f"chapbook {version('chapbook')}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _options(version_: Annotated[bool, typer.Option(
+        "--version", help="Show chapbook's version and exit.", is_eager=True,
+        callback=_show_version)] = False) -> None:
+    """Publish themed anthologies of reviews as EPUB 3 and print-ready PDF."""
 
 ProjectOption = Annotated[Path, typer.Option("--project", "-C", help="Project folder.",
                                              file_okay=False)]
@@ -170,22 +186,76 @@ def check(
     if code == EXIT_OK:
         pieces = len(the_plan.manuscripts)
         stderr(f"ok: {pieces} manuscripts, {len(the_plan.anthologies)} anthologies")
+    else:
+        stderr(f"check failed: {tally(the_plan.diagnostics)}")
     raise typer.Exit(code)
 
 
+@app.command("import")
+def import_reviews(
+    fmt: Annotated[str, typer.Argument(
+        metavar="FORMAT", help="letterboxd, goodreads, wordpress, csv or jsonl.")],
+    export: Annotated[Path, typer.Argument(metavar="FILE", help="The exported file.")],
+    mapping: Annotated[list[str] | None, typer.Option(
+        "--map", help="FIELD=COLUMN, for csv and jsonl (repeatable).",
+        show_default=False)] = None,
+    author: Annotated[str | None, typer.Option(
+        "--author", help="The reviewer, where the export names none.",
+        show_default=False)] = None,
+    drafts: Annotated[bool, typer.Option(
+        "--drafts", help="WordPress: also import drafts and pending posts.")] = False,
+    project: ProjectOption = Path("."),
+    verbose: VerboseOption = False,
+) -> None:
+    """Write one manuscript per review of an export into manuscripts/; never overwrites."""
+    import chapbook.read.importers.run as importing  # the importers: this command only
+
+    if fmt not in importing.FORMATS:
+        raise typer.BadParameter(f"unknown format {fmt!r}; use {', '.join(importing.FORMATS)}",
+                                 param_hint="FORMAT")
+    root = project.resolve()
+    options = importing.ImportOptions(tuple(mapping or ()), author, drafts)
+    result = importing.import_file(fmt, export.resolve(), root, options)
+    code = report(result.diagnostics, strict=False, verbose=verbose)
+    for reason, count in result.skipped:
+        stderr(f"skipped: {reason} ({count})")
+    for path in result.written:
+        stderr(f"wrote {path.relative_to(root) if path.is_relative_to(root) else path}")
+    if any(d.code == "write-failed" for d in result.diagnostics):
+        raise typer.Exit(EXIT_WRITE)
+    if code != EXIT_OK:
+        stderr("import failed: nothing was written")
+        raise typer.Exit(code)
+    stderr(f"imported {len(result.written)} reviews"
+           + (f"; {len(result.unchanged)} already imported" if result.unchanged else ""))
+    raise typer.Exit(EXIT_OK)
+
+
 @app.command()
-def init(directory: Annotated[Path, typer.Argument(help="Folder for the new project.")]) -> None:
-    """Start a project: chapbook.toml and a manuscripts/ folder with one example."""
-    from chapbook.build.scaffold import scaffold  # the project templates: init only
+def init(
+    directory: Annotated[Path, typer.Argument(
+        help="Folder for the new project (default: this one).")] = Path("."),
+    source: Annotated[Path | None, typer.Option(
+        "--from", help="A folder of manuscripts to copy into the project.", file_okay=False,
+        exists=True)] = None,
+) -> None:
+    """Start a project: chapbook.toml written for the manuscripts found (in manuscripts/,
+    loose in the folder, or in --from), or with one example when there are none."""
+    from chapbook.build.scaffold import scaffold  # reads manuscripts: init only
 
     try:
-        created = scaffold(directory)
+        done = scaffold(directory, source)
     except NotWritten as exc:
         stderr(f"error: {exc}")
         raise typer.Exit(EXIT_ERRORS) from None
-    for path in created:
+    for path in done.copied:
+        stderr(f"copied {path}")
+    for path in done.created:
         stderr(f"created {path}")
-    stderr(f"next: cd {directory} && chapbook build")
+    if done.read:
+        stderr(f"chapbook.toml makes one book of all {done.read} manuscripts")
+    where = "" if directory == Path(".") else f"cd {directory} && "
+    stderr(f"next: {where}chapbook check, then chapbook build")
 
 
 @styles_app.command("list")

@@ -42,6 +42,14 @@ def report(diagnostics: tuple[Diagnostic, ...], strict: bool, verbose: bool) -> 
     return EXIT_ERRORS if has_errors(diagnostics, strict) else EXIT_OK
 
 
+def tally(diagnostics: Sequence[Diagnostic]) -> str:
+    """'2 errors, 1 warning': what a failed check found."""
+    errors = sum(d.severity >= Severity.ERROR for d in diagnostics)
+    warnings = sum(d.severity == Severity.WARNING for d in diagnostics)
+    return (f"{errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}")
+
+
 def _diagnostic_order(diagnostic: Diagnostic) -> tuple[str, int]:
     where = diagnostic.location
     return (where.path, where.line or 0) if where else ("", 0)

@@ -27,6 +27,9 @@ class CollectOptions:
     include_drafts: bool = False
     only: tuple[str, ...] = ()  # anthology slugs; empty means all
     today: dt.date | None = None  # for the future-date check; default: the clock
+    # Slugs of files that could not be read: their own errors say why, so a book that
+    # lists one is not told again that it is missing (one cause, one error).
+    unreadable: frozenset[str] = frozenset()
 
 
 def collect(project: Project, pool: Sequence[Manuscript],
@@ -38,7 +41,7 @@ def collect(project: Project, pool: Sequence[Manuscript],
     for index, book in enumerate(project.config.anthology):
         if options.only and book.slug not in options.only:
             continue
-        collector = _BookCollector(project, index, pool, options.include_drafts)
+        collector = _BookCollector(project, index, pool, options)
         anthology = collector.collect()
         problems.extend(collector.problems)
         if anthology:
@@ -50,8 +53,10 @@ def collect(project: Project, pool: Sequence[Manuscript],
 
 def unknown_anthologies(project: Project, slugs: Iterable[str]) -> list[Diagnostic]:
     known = [a.slug for a in project.config.anthology]
+    listed = ", ".join(known) or "none yet: add an [[anthology]] table"
     return [error("unknown-anthology", f"no anthology '{slug}' in chapbook.toml"
-                  + did_you_mean(slug, known), project.config_location)
+                  + did_you_mean(slug, known), project.config_location,
+                  f"the anthologies are: {listed}")
             for slug in slugs if slug not in known]
 
 
@@ -64,13 +69,15 @@ class _BookCollector:
     """Resolves one [[anthology]] table against the pool, gathering diagnostics on the way."""
 
     def __init__(self, project: Project, index: int, pool: Sequence[Manuscript],
-                 include_drafts: bool) -> None:
+                 options: CollectOptions) -> None:
         self.project = project
         self.index = index
         self.book: AnthologyConfig = project.config.anthology[index]
         self.pool = pool
         self.by_slug = {m.slug: m for m in pool}
-        self.include_drafts = include_drafts
+        self.include_drafts = options.include_drafts
+        self.unreadable = options.unreadable
+        self.missing_unreadable = False  # the book names a piece that could not be read
         self.problems: list[Diagnostic] = []
 
     def where(self, *path: str | int) -> Location:
@@ -84,6 +91,8 @@ class _BookCollector:
         foreword = self._foreword()
         parts = self._parts(exclude=foreword)
         pieces = tuple(p for _, _, run in parts for p in run)
+        if not pieces and self.missing_unreadable:
+            return None  # the manuscripts' own errors explain it
         if not pieces:
             self.problems.append(error("empty-anthology",
                                        f"anthology '{book.slug}' selects no pieces",
@@ -159,8 +168,7 @@ class _BookCollector:
         for position, slug in enumerate(slugs):
             where = self.where(*path, position)
             if slug not in self.by_slug:
-                self.problems.append(error("unknown-piece", f"no manuscript with slug '{slug}'"
-                                           + did_you_mean(slug, self.by_slug), where))
+                self._unknown_piece(slug, "", where)
             elif self.by_slug[slug] in chosen:
                 self.problems.append(error("piece-twice", f"'{slug}' is listed twice", where))
             else:
@@ -195,10 +203,17 @@ class _BookCollector:
             return None
         found = self.by_slug.get(slug)
         if found is None:
-            self.problems.append(error("unknown-piece", f"foreword: no manuscript with slug "
-                                       f"'{slug}'" + did_you_mean(slug, self.by_slug),
-                                       self.where("foreword")))
+            self._unknown_piece(slug, "foreword: ", self.where("foreword"))
         return found
+
+    def _unknown_piece(self, slug: str, prefix: str, where: Location) -> None:
+        if slug in self.unreadable:
+            self.missing_unreadable = True
+            return
+        self.problems.append(error("unknown-piece", f"{prefix}no manuscript with slug '{slug}'"
+                                   + did_you_mean(slug, self.by_slug), where,
+                                   "use the file name without its extension, or the "
+                                   "manuscript's 'slug:'"))
 
     def _markdown(self, text: str, language: str, doc_id: str, where: Location) -> str:
         """Markdown from the config: no raw HTML, no images; odd links become text."""

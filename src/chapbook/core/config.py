@@ -20,6 +20,7 @@ from chapbook.core.manuscript import (
     parse_rating,
 )
 from chapbook.core.pagesetup import PageSetup, css_length, trim_size
+from chapbook.core.schema_errors import plain_reason
 
 CONFIG_NAME = "chapbook.toml"
 GROUP_KEYS = ("work.kind", "work.year", "work.platform", "year", "tag", "author", "language")
@@ -238,8 +239,8 @@ def _config_error(item: Any, lines: dict[tuple[str | int, ...], int],
     if item["type"] == "extra_forbidden":
         return error("config-unknown-key", f"unknown key '{key}'", where.at_line(line),
                      "see the configuration reference in README.md")
-    reason = str(item["msg"]).removeprefix("Value error, ")
-    return error("config-invalid", f"'{key}': {reason}", where.at_line(line))
+    return error("config-invalid", f"'{key}': {plain_reason(item)}", where.at_line(line),
+                 "see the configuration reference in README.md")
 
 
 def _display_path(path: tuple[str | int, ...]) -> str:

@@ -92,18 +92,25 @@ class ContributorRef(_Strict):
 
 @dataclass(frozen=True)
 class Rating:
-    """A rating on its own scale: 4/5, 8/10 or 3.5 (out of the press's default)."""
+    """A rating on its own scale: 4/5, 8/10 or 3.5 (out of the press's default).
+
+    `label` is how the reviewer wrote a rating that is not a number, such as a letter
+    grade: shown as it was written, while `value`/`scale` still order and select it.
+    """
 
     value: Fraction
     scale: int
+    label: str | None = None
 
     @property
     def text(self) -> str:
+        if self.label:
+            return f"{self.label} ({_number(self.value)} out of {self.scale})"
         return f"{_number(self.value)} out of {self.scale}"
 
     @property
     def short(self) -> str:
-        return f"{_number(self.value)}/{self.scale}"
+        return self.label or f"{_number(self.value)}/{self.scale}"
 
     @property
     def normalised(self) -> float:
@@ -146,11 +153,14 @@ class Metadata(BaseModel):
     date: dt.date | None = None
     work: Work | None = None
     rating: str | int | float | None = None
+    rating_scale: int | None = Field(default=None, gt=0, le=1000)  # of this piece's rating
     tags: TextList = ()
     language: str | None = Field(default=None, pattern=LANGUAGE_PATTERN)
-    dir: Literal["ltr", "rtl"] | None = None  # default: from the language (ar, he... rtl)
+    # default: from the language (ar, he... rtl); auto: from the text's first letter
+    dir: Literal["ltr", "rtl", "auto"] | None = None
     source: Source | None = None
     status: Literal["ready", "draft"] = "ready"
+    kind: Literal["review", "essay"] = "review"  # essays are placed by hand, never selected
     slug: str | None = Field(default=None, pattern=SLUG_PATTERN, max_length=120)
 
     _slug_is_a_file_name = field_validator("slug")(not_reserved)
@@ -186,6 +196,7 @@ class Manuscript:
     tags: tuple[str, ...] = ()
     source_info: Source | None = None
     status: str = "ready"
+    kind: str = "review"  # or "essay"
     direction: str = "ltr"  # "rtl" for Arabic, Hebrew...: the piece element's dir
     # The images the body shows, in order: the body refers to each by `ImageAsset.name`
     # (images/<hash>.<ext>); `ImageAsset.path` is the real file inside the project.
@@ -207,7 +218,8 @@ class Manuscript:
 
     @property
     def is_review(self) -> bool:
-        return self.work is not None
+        """Every piece is a review, with or without a known work, unless marked an essay."""
+        return self.kind != "essay"
 
     def location_of(self, *path: str | int) -> Location:
         """The source location of a metadata key, or of the file when it has none."""

@@ -1,10 +1,10 @@
 """Markdown to a safe XHTML fragment, with smart typography for the piece's language.
 
-markdown-it-py does the work: CommonMark, footnotes, `typographer` for dashes and
-ellipses, `smartquotes` with the quotation marks of the piece's language. Raw HTML is
-escaped (`html: False`) unless the press asks for "sanitise": then it is parsed, and nh3
-keeps an allowlist of it. Either way `xhtml.py` re-serialises the result as XHTML,
-checking its links and resolving its images.
+markdown-it-py does the work: CommonMark, GitHub's pipe tables, footnotes, `typographer`
+for dashes and ellipses, `smartquotes` with the quotation marks of the piece's language.
+Raw HTML is escaped (`html: False`) unless the press asks for "sanitise": then it is
+parsed, and nh3 keeps an allowlist of it. Either way `xhtml.py` re-serialises the result
+as XHTML, checking its links and resolving its images.
 """
 
 from __future__ import annotations
@@ -81,10 +81,11 @@ def _parser(language: str, raw_html: bool = False) -> MarkdownIt:
     quotes = list(QUOTES.get(language, QUOTES["en"]))
     md = MarkdownIt("commonmark", {"typographer": True, "xhtmlOut": True, "html": raw_html,
                                    "quotes": quotes})
-    md.enable(["replacements", "smartquotes"])
+    md.enable(["replacements", "smartquotes", "table"])
     md.use(footnote_plugin)
     md.use(cjk_breaks_plugin)
     md.core.ruler.push("heading_levels", _heading_levels)
+    md.core.ruler.push("cell_alignment", _cell_alignment)
     md.add_render_rule("heading_open", _shifted_heading)
     md.add_render_rule("heading_close", _shifted_heading)
     md.add_render_rule("footnote_ref", _footnote_ref)
@@ -138,6 +139,19 @@ def _shifted_heading(self: RendererHTML, tokens: Sequence[Token], idx: int,
     level = max(2, min(int(token.tag[1:]) + int(env.get("headingShift", 1)), 6))
     token.tag = f"h{level}"
     return self.renderToken(tokens, idx, options, env)
+
+
+_ALIGNMENT = re.compile(r"^text-align:(left|center|right)$")
+
+
+def _cell_alignment(state: StateCore) -> None:
+    """A table column's alignment (`:--:`) as a class the styles set: the XHTML pass drops
+    `style` attributes, as it does any raw HTML's."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and "style" in token.attrs:
+            found = _ALIGNMENT.match(str(token.attrs.pop("style")))
+            if found:
+                token.attrs["class"] = f"align-{found.group(1)}"
 
 
 def _french_spacing(state: StateCore) -> None:

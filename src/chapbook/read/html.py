@@ -4,11 +4,17 @@ The head feeds the metadata (`<title>`, `<meta name="author">`, `date`, `keyword
 `description`, `<html lang>`), under any YAML front matter on top. The body is sanitised
 and turned into Markdown (htmlbody.py); a leading `<h1>` is the title, a following
 `<p class="standfirst">` the standfirst.
+
+A page saved from a website (`extract_page`) prefers its `<h1>` to its `<title>`, which
+browsers show in a tab and sites end with their name ("... | The Site"); without an
+`<h1>`, the `<title>` is the title, less that suffix. A converted Word document keeps its
+title property over its Title paragraph (`extract`): the property is the author's.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from typing import Any
 
@@ -33,6 +39,7 @@ class _Head(HTMLParser):
         self.body_line: int | None = None
         self.h1_line: int | None = None
         self.dropped: set[str] = set()
+        self.site_name = ""
 
     def line(self) -> int:
         return self.getpos()[0] + self.first_line - 1
@@ -76,6 +83,8 @@ class _Head(HTMLParser):
             self._set("tags", [tag.strip() for tag in re.split(r"[,;]", content) if tag.strip()])
         elif name == "description":
             self._set("standfirst", content)
+        elif name in ("og:site_name", "application-name"):
+            self.site_name = content
 
     def _set(self, key: str, value: Any) -> None:
         self.meta[key] = value
@@ -86,7 +95,55 @@ _BODY = re.compile(r"<body[^>]*>(.*?)(?:</body\s*>|\Z)", re.DOTALL | re.IGNORECA
 _HEAD = re.compile(r"<head[^>]*>.*?</head\s*>", re.DOTALL | re.IGNORECASE)
 
 
+def extract_page(body: str, first_line: int, where: Location) -> TextParts:
+    """A web page: its `<h1>` is the title, else its `<title>` without the site's name."""
+    parts, head = _read(body, first_line, where)
+    metadata, lines = dict(parts.metadata), dict(parts.metadata_lines)
+    if parts.title is not None:
+        metadata.pop("title", None)
+        lines.pop(("title",), None)
+    elif "title" in metadata:
+        metadata["title"] = without_site_name(metadata["title"], head.site_name)
+    return replace(parts, metadata=metadata, metadata_lines=lines)
+
+
+# Between a page's title and the site's name: a bar, an en or em dash, a hyphen, a middle
+# dot or "::", with spaces around.
+_SITE_SEPARATOR = re.compile("\\s+(?:\\||\u2013|\u2014|-|\u00b7|::)\\s+")
+_MAX_SITE_WORDS = 4  # a longer tail is more likely the title's own second half
+_SMALL_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "&"})
+
+
+def without_site_name(title: str, site_name: str = "") -> str:
+    """A `<title>` less the site's name after it: everything from the first bar ("Foo |
+    Film | The Site"); else the last part after a dash if it is the page's named site
+    (og:site_name) or a short name in title case ("Foo - The Site", but not "'Foo'
+    review - Kim shines")."""
+    cuts = list(_SITE_SEPARATOR.finditer(title))
+    if not cuts:
+        return title
+    bar = next((cut for cut in cuts if "|" in cut.group()), None)
+    if bar is not None:
+        return title[:bar.start()].strip() or title
+    last = cuts[-1]
+    tail = title[last.end():].strip()
+    named = bool(site_name) and tail.casefold() == site_name.strip().casefold()
+    if named or _looks_like_a_name(tail):
+        return title[:last.start()].strip() or title
+    return title
+
+
+def _looks_like_a_name(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= _MAX_SITE_WORDS and text[:1].isupper() and all(
+        word[:1].isupper() or not word[:1].isalpha() or word in _SMALL_WORDS for word in words)
+
+
 def extract(body: str, first_line: int, where: Location) -> TextParts:
+    return _read(body, first_line, where)[0]
+
+
+def _read(body: str, first_line: int, where: Location) -> tuple[TextParts, _Head]:
     head = _Head(first_line)
     head.feed(body)
     head.close()
@@ -101,4 +158,4 @@ def extract(body: str, first_line: int, where: Location) -> TextParts:
     return TextParts(converted.markdown, start, title=converted.title,
                      title_line=head.h1_line if converted.title else None,
                      standfirst=converted.standfirst, standfirst_line=head.h1_line,
-                     diagnostics=notes, metadata=head.meta, metadata_lines=head.lines)
+                     diagnostics=notes, metadata=head.meta, metadata_lines=head.lines), head

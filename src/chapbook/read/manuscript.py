@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from pathlib import Path
@@ -21,10 +22,14 @@ from chapbook.core.manuscript import (
     Manuscript,
     Metadata,
     Rating,
+    Work,
     parse_rating,
 )
 from chapbook.read.body import render_body, smarten
+from chapbook.read.forms import ALIASES, READ_AS, normalise
 from chapbook.read.frontmatter import YamlDocument
+from chapbook.read.headline import work_title
+from chapbook.read.ratings import read_rating
 from chapbook.read.xhtml import Finding, Fragment
 
 if TYPE_CHECKING:
@@ -34,7 +39,9 @@ if TYPE_CHECKING:
 def manuscript_from_parts(path: Path, where: Location, document: YamlDocument,
                           parts: TextParts, digest: str,
                           settings: ReadSettings) -> tuple[Manuscript | None, list[Diagnostic]]:
-    meta, problems = _validate(document, where)
+    document, problems = normalise(document, where)
+    meta, invalid = _validate(document, where)
+    problems += invalid
     if meta is None:
         return None, problems
     title = meta.title or parts.title
@@ -49,6 +56,9 @@ def manuscript_from_parts(path: Path, where: Location, document: YamlDocument,
     rating, rating_problem = _rating(meta, document, where, settings)
     if rating_problem:
         problems.append(rating_problem)
+    work, work_note = _work(meta, title, where.at_line(document.line_of(("title",))
+                                                        or parts.title_line))
+    problems += work_note
     language = meta.language or settings.default_language
     slug = meta.slug or slugify(path.stem) or f"piece-{digest[:8]}"
     fragment = _render(path, parts, language, slug, settings)
@@ -63,14 +73,17 @@ def manuscript_from_parts(path: Path, where: Location, document: YamlDocument,
         problems.append(warning("missing-date", "the review has no date", where.at_line(1),
                                 "add 'date: YYYY-MM-DD' to the front matter"))
     problems.extend(_extras(meta, document, where))
+    piece_direction, direction_note = _direction(meta, language, (title, parts.body_markdown),
+                                                 where.at_line(document.line_of(("dir",))))
+    problems += direction_note
     standfirst = meta.standfirst or parts.standfirst
     manuscript = Manuscript(
         slug=slug, source=where, path=path, title=smarten(title, language),
         body_html=body, content_hash=digest, language=language,
         standfirst=smarten(standfirst, language) if standfirst else None,
-        contributors=contributors, date=meta.date, work=meta.work, rating=rating,
+        contributors=contributors, date=meta.date, work=work, rating=rating,
         tags=tuple(dict.fromkeys(meta.tags)), source_info=meta.source, status=meta.status,
-        direction=meta.dir or direction(language), images=fragment.images,
+        kind=meta.kind, direction=piece_direction, images=fragment.images,
         extra=dict(meta.model_extra or {}), key_lines=dict(document.key_lines),
     )
     return manuscript, problems
@@ -121,8 +134,10 @@ def _reason(item: Any) -> str:
 
 
 _HINTS = {
-    "date": "write dates as YYYY-MM-DD, e.g. 2024-03-23",
+    "date": "write dates as YYYY-MM-DD, e.g. 2024-03-23, or as 23 March 2024",
     "work": "work needs 'title' and 'kind' (film, series, book, album, game, play, podcast)",
+    "kind": "kind is 'review' (the default) or 'essay'; the kind of work reviewed goes in "
+            "work: {title: ..., kind: film}",
     "language": "use a language tag such as en, fr, ko or pt-BR",
     "slug": "use lower-case letters, digits and hyphens, e.g. my-review",
     "status": "use 'ready' or 'draft'",
@@ -134,11 +149,44 @@ def _rating(meta: Metadata, document: YamlDocument, where: Location,
             settings: ReadSettings) -> tuple[Rating | None, Diagnostic | None]:
     if meta.rating is None:
         return None, None
+    at = where.at_line(document.line_of(("rating",)))
     try:
         return parse_rating(meta.rating, settings.rating_scale), None
     except ValueError as exc:
-        return None, error("bad-rating", str(exc), where.at_line(document.line_of(("rating",))),
-                           "write the rating as 4/5, 8/10 or a number on the press's scale")
+        found = read_rating(meta.rating) if isinstance(meta.rating, str) else None
+        if found:
+            return found[0], info(READ_AS, f"rating '{meta.rating}' read as {found[1]}", at)
+        return None, error("bad-rating", str(exc), at,
+                           "write the rating as 4/5, 8/10, a number on the press's scale, "
+                           "stars (★★★½), 85% or a letter grade (B+)")
+
+
+def _work(meta: Metadata, title: str, at: Location) -> tuple[Work | None, list[Diagnostic]]:
+    """The declared work; else, for a review, the one its headline names plainly."""
+    if meta.work is not None or meta.kind == "essay":
+        return meta.work, []
+    found = work_title(title)
+    if found is None:
+        return None, []
+    return Work(title=found, kind="other"), [
+        info("work-from-headline", f"the work reviewed read from the headline: '{found}' "
+             "(kind 'other')", at, "add work: {title: ..., kind: ...} to say otherwise")]
+
+
+def _direction(meta: Metadata, language: str, texts: tuple[str, ...],
+               at: Location) -> tuple[str, list[Diagnostic]]:
+    """`dir: auto` as HTML reads it: from the first strong character of the text."""
+    if meta.dir != "auto":
+        return meta.dir or direction(language), []
+    for text in texts:
+        for char in text:
+            kind = unicodedata.bidirectional(char)
+            if kind in ("L", "R", "AL"):
+                found = "ltr" if kind == "L" else "rtl"
+                return found, [info(READ_AS, f"dir 'auto' read as '{found}' (the text's first "
+                                    f"letter, '{char}', is written {found})", at)]
+    return direction(language), [info(READ_AS, "dir 'auto' read as the language's "
+                                      "direction (the text has no letters)", at)]
 
 
 def _contributors(meta: Metadata) -> tuple[Contributor, ...]:
@@ -158,10 +206,18 @@ def _check_body(body: str, parts: TextParts, where: Location) -> list[Diagnostic
     return []
 
 
+_KNOWN_KEYS = sorted({*Metadata.model_fields, *ALIASES})
+
+
 def _extras(meta: Metadata, document: YamlDocument, where: Location) -> list[Diagnostic]:
-    return [info("extra-metadata", f"unknown key '{key}' kept as extra metadata",
-                 where.at_line(document.line_of((key,))))
+    return [info("extra-metadata", f"unknown key '{key}' kept as extra metadata"
+                 + _did_you_mean(key), where.at_line(document.line_of((key,))))
             for key in (meta.model_extra or {})]
+
+
+def _did_you_mean(key: str) -> str:
+    close = difflib.get_close_matches(key, _KNOWN_KEYS, n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _plain(text: str) -> str:

@@ -13,11 +13,15 @@ import os
 import pickle
 import re
 import stat
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from chapbook.core.diagnostics import Diagnostic, Location, error, relative_path, warning
+from ftfy import TextFixerConfig, fix_text
+
+from chapbook.core.diagnostics import Diagnostic, Location, error, info, relative_path, warning
 from chapbook.core.workers import default_jobs, worker_pool
 from chapbook.read import docx, html, markdown, text
 from chapbook.read.frontmatter import YamlDocument, load_mapping, split_front_matter
@@ -29,16 +33,21 @@ __all__ = ["READERS", "ReadCache", "ReadResult", "ReadSettings", "TextParts", "r
            "read_pool"]
 
 FormatReader = Callable[[str, int, Location], TextParts]
+# A reader that also weighs the front matter (a plain-text title line that repeats it).
+FrontMatterReader = Callable[[str, int, Location, Mapping[str, Any]], TextParts]
 
 # One entry per format, by file suffix; a new format is one module and one line here.
 READERS: dict[str, FormatReader] = {
     ".md": markdown.extract,
     ".markdown": markdown.extract,
     ".txt": text.extract,
-    ".html": html.extract,
-    ".htm": html.extract,
+    ".html": html.extract_page,
+    ".htm": html.extract_page,
     ".docx": docx.extract,
 }
+
+# Formats whose text is read in the light of the front matter.
+FRONT_MATTER_READERS: dict[str, FrontMatterReader] = {".txt": text.extract}
 
 # Binary formats are first converted to text in a format above (.docx to HTML).
 CONVERTERS: dict[str, Callable[[bytes, Location, int], tuple[str | None, list[Diagnostic]]]] = {
@@ -78,6 +87,8 @@ def _read_bytes(path: Path, raw: bytes, where: Location, extract: FormatReader,
                          else _decode(raw, where, settings))
     if decoded is None:
         return ReadResult(None, tuple(problems))
+    decoded, repairs = repair_text(decoded, where, lines_known=convert is None)
+    problems.extend(repairs)
     front, fence_problem = split_front_matter(decoded)
     if fence_problem:
         return ReadResult(None, (*problems, _located(fence_problem, where)))
@@ -89,7 +100,9 @@ def _read_bytes(path: Path, raw: bytes, where: Location, extract: FormatReader,
         if loaded is None:
             return ReadResult(None, tuple(problems))
         document = loaded
-    parts = extract(front.body, front.body_first_line, where)
+    with_front = FRONT_MATTER_READERS.get(path.suffix.lower())
+    parts = (with_front(front.body, front.body_first_line, where, document.data) if with_front
+             else extract(front.body, front.body_first_line, where))
     unbroken = _unbroken_run(parts, where)
     if unbroken:
         return ReadResult(None, (*problems, unbroken))
@@ -143,6 +156,83 @@ def _decode(raw: bytes, where: Location,
                                 where.at_line(line)))
         decoded = _FORBIDDEN_CHARS.sub("", decoded)
     return decoded.replace("\r\n", "\n").replace("\r", "\n"), problems
+
+
+# ftfy told to mend only broken text: mojibake (UTF-8 read as Latin-1 or cp1252), C1
+# controls for cp1252 punctuation, lost no-break spaces. Curly quotes, ligatures, full-width
+# letters, entities, line breaks and normalisation are the author's and stay as written.
+_REPAIRS = TextFixerConfig(unescape_html=False, remove_terminal_escapes=False,
+                           fix_latin_ligatures=False, fix_character_width=False,
+                           uncurl_quotes=False, fix_line_breaks=False,
+                           remove_control_chars=False, normalization=None, explain=False)
+# C1 controls ftfy leaves (cp1252 has no character for them): no font has a glyph. And
+# what XML forbids, which a repair may make (U+FFFE from its mojibake).
+_LEFT_OVER = re.compile(f"[\x80-\x9f]|{_FORBIDDEN_CHARS.pattern}")
+MAX_REPAIR_NOTES = 10  # per file: a whole file of mojibake is one problem, not hundreds
+
+
+def repair_text(decoded: str, where: Location,
+                lines_known: bool = True) -> tuple[str, list[Diagnostic]]:
+    """The text with broken encoding mended line by line, each repair noted at its line
+    (at the file when the text was converted, as from .docx, and its lines are not the
+    author's); C1 controls left over, and characters XML forbids, are removed."""
+    lines = decoded.split("\n")
+    notes: list[Diagnostic] = []
+    repaired = 0
+    for index, line in enumerate(lines):
+        fixed = line if line.isascii() else fix_text(line, _REPAIRS)
+        if fixed == line:
+            continue
+        repaired += 1
+        if repaired <= MAX_REPAIR_NOTES:
+            notes.append(info("text-repaired", f"text repaired: {_change(line, fixed)}",
+                              where.at_line(index + 1) if lines_known else where,
+                              "check the repair: the text had been decoded with the wrong "
+                              "encoding before it was saved"))
+        lines[index] = fixed
+    if repaired > MAX_REPAIR_NOTES:
+        notes.append(info("text-repaired", f"{repaired - MAX_REPAIR_NOTES} more line(s) "
+                          "repaired", where))
+    text, removal = _without_left_over("\n".join(lines), where, lines_known)
+    return text, [*notes, *removal]
+
+
+def _without_left_over(text: str, where: Location,
+                         lines_known: bool) -> tuple[str, list[Diagnostic]]:
+    found = _LEFT_OVER.search(text)
+    if found is None:
+        return text, []
+    line = text.count("\n", 0, found.start()) + 1
+    return _LEFT_OVER.sub("", text), [warning(
+        "control-characters", "control characters removed (they are not allowed in books)",
+        where.at_line(line) if lines_known else where)]
+
+
+def _change(before: str, after: str, context: int = 12, most: int = 40) -> str:
+    """'…before…' → '…after…': what changed, with a little of the line around it."""
+    start = _common_start(before, after)
+    end = _common_start(before[start:][::-1], after[start:][::-1])
+    lead = before[max(0, start - context):start]
+    tail = before[len(before) - end:][:context]
+
+    def shown(middle: str) -> str:
+        middle = middle if len(middle) <= most else middle[:most - 1] + "…"
+        return _visible(f"{lead}{middle}{tail}")
+
+    return (f"'{shown(before[start:len(before) - end])}' → "
+            f"'{shown(after[start:len(after) - end])}'")
+
+
+def _common_start(one: str, other: str) -> int:
+    return next((i for i, (a, b) in enumerate(zip(one, other, strict=False)) if a != b),
+                min(len(one), len(other)))
+
+
+def _visible(text: str) -> str:
+    """Control characters and non-characters spelled out (U+0093), so the message shows
+    what was there."""
+    return "".join(f"U+{ord(c):04X}" if unicodedata.category(c) in ("Cc", "Cn", "Cs") else c
+                   for c in text)
 
 
 def _located(problem: Diagnostic, where: Location) -> Diagnostic:

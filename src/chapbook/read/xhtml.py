@@ -16,10 +16,11 @@ The result is serialised as XML, so void elements close and entities are charact
 from __future__ import annotations
 
 import html
+import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -182,8 +183,9 @@ class _Tidy:
             return
         reason = ("has no target" if not href else
                   "points inside the piece at something that is not there"
-                  if href.startswith("#") else f"points at '{_short(href)}', which is not a "
-                  "web or mail address")
+                  if href.startswith("#") else f"points at '{_short(href)}', whose host is not "
+                  "a valid name" if _is_web(href) else f"points at '{_short(href)}', which is "
+                  "not a web or mail address")
         self.findings.append(Finding("link-dropped", f"link '{_short(text)}' {reason}; it is "
                                      "kept as plain text", "link to a web address "
                                      "(https://...) or a mail address (mailto:...)",
@@ -300,13 +302,57 @@ def _order_table(table: etree._Element) -> None:
 def web_address(href: str) -> str | None:
     """The href as a valid URL if it is a web or mail address, else None."""
     href = href.strip()
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+    except ValueError:  # an unclosed [IPv6 address
+        return None
     scheme = parts.scheme.lower()
-    if scheme in ("http", "https") and parts.netloc and "@" not in parts.netloc:
+    if scheme in ("http", "https") and "@" not in parts.netloc and _valid_host(parts):
         return _encode(href)
     if scheme == "mailto" and len(href) > len("mailto:"):
         return _encode(href)
     return None
+
+
+def _is_web(href: str) -> bool:
+    return href.strip().lower().startswith(("http:", "https:"))
+
+
+# A host name label (RFC 1123; with the underscore some real hosts have), once a non-ASCII
+# label is in its ASCII (punycode) form.
+_LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")
+
+
+def _valid_host(parts: SplitResult) -> bool:
+    """Whether a web address names a host a reading system can look up: a domain name of
+    valid labels (`https://../` has none), an IPv4 address or a bracketed IPv6 one, and a
+    port that is a number."""
+    try:
+        host, _ = parts.hostname, parts.port
+    except ValueError:  # a port that is not a number, or out of range
+        return False
+    if not host:
+        return False
+    if parts.netloc.rpartition("@")[2].startswith("["):
+        return _ip_address(host)
+    name = host[:-1] if host.endswith(".") else host
+    return 0 < len(name) <= 253 and all(_label(label) for label in name.split("."))
+
+
+def _ip_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _label(label: str) -> bool:
+    try:
+        ascii_label = label.encode("idna").decode("ascii") if not label.isascii() else label
+    except UnicodeError:
+        return False
+    return bool(_LABEL.match(ascii_label))
 
 
 def _encode(url: str) -> str:

@@ -1,0 +1,66 @@
+"""Schema refusals in plain words: what the key accepts, with an example.
+
+pydantic's messages ("Input should be a valid date or datetime, input is too short") speak
+of its own types; a user of chapbook.toml or of front matter needs the forms a key takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+# By pydantic error type: what the value must be.
+_FORMS = {
+    "missing": "is required",
+    "string_type": 'must be text, e.g. "Comfort Watches"',
+    "string_too_short": "must not be empty",
+    "string_too_long": "is too long",
+    "int_type": "must be a whole number, e.g. 5",
+    "int_parsing": "must be a whole number, e.g. 5",
+    "int_from_float": "must be a whole number, e.g. 5",
+    "float_type": "must be a number, e.g. 4.5",
+    "float_parsing": "must be a number, e.g. 4.5",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "list_type": 'must be a list, e.g. ["horror", "comedy"]',
+    "tuple_type": 'must be a list, e.g. ["horror", "comedy"]',
+    "dict_type": 'must be a table, e.g. { tags_any = ["horror"] }',
+    "model_type": 'must be a table, e.g. { tags_any = ["horror"] }',
+    "model_attributes_type": 'must be a table, e.g. { tags_any = ["horror"] }',
+    "date_type": "must be a date written YYYY-MM-DD, e.g. 2024-03-23",
+    "date_parsing": "must be a date written YYYY-MM-DD, e.g. 2024-03-23",
+    "date_from_datetime_parsing": "must be a date written YYYY-MM-DD, e.g. 2024-03-23",
+    "date_from_datetime_inexact": "must be a date written YYYY-MM-DD, e.g. 2024-03-23",
+    "greater_than_equal": "is too small",
+    "less_than_equal": "is too large",
+}
+# By key name, for pattern refusals: the accepted form.
+_PATTERNS = {
+    "slug": "must be lower-case letters, digits and hyphens, e.g. comfort-watches",
+    "language": "must be a language tag such as en, fr, ko or pt-BR",
+}
+
+
+def plain_reason(item: Mapping[str, Any]) -> str:
+    """Why a value was refused, in chapbook's words, with the value given when short."""
+    kind = str(item.get("type", ""))
+    path = tuple(item.get("loc", ()))
+    key = str(path[-1]) if path else ""
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "value_error":  # raised by chapbook's own validators: already plain
+        return str(item.get("msg", "")).removeprefix("Value error, ")
+    if kind == "literal_error":
+        expected = str((item.get("ctx") or {}).get("expected", ""))
+        return f"must be one of {expected.replace(chr(39), '')}"
+    if kind == "string_pattern_mismatch":
+        reason = _PATTERNS.get(key, "is not in the accepted form")
+    else:
+        reason = _FORMS.get(kind, "is not accepted here")
+    return reason + _given(item.get("input"))
+
+
+def _given(value: Any) -> str:
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return f" (got {str(value)[:60]!r})"
+    return ""
