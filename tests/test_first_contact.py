@@ -7,9 +7,8 @@ import shutil
 import tomllib
 from pathlib import Path
 
-from .conftest import GOOD_REVIEW, MINIMAL_CONFIG, REPO, run_chapbook, write_project
-
-SEEDS = REPO.parent / "shared" / "seeds"
+from .conftest import DATA, GOOD_REVIEW, MINIMAL_CONFIG, REPO, run_chapbook, write_project
+from .epubtools import Epub
 
 
 def review(title: str, author: str, tags: str, language: str = "en") -> str:
@@ -64,14 +63,16 @@ def test_init_from_a_folder_elsewhere(tmp_path: Path) -> None:
     assert run_chapbook("init", "press", cwd=tmp_path).code == 1  # never overwrites
 
 
-def test_the_seed_is_copied_and_read_by_init(tmp_path: Path) -> None:
-    seeds = sorted(SEEDS.glob("*.txt"))
-    if not seeds:  # the shared folder is beside the repository on development machines
-        return
-    shutil.copy(seeds[0], tmp_path / seeds[0].name)
-    done = run_chapbook("init", cwd=tmp_path)
+def test_a_review_copied_off_a_website_builds_in_a_fresh_project(tmp_path: Path) -> None:
+    """The shape of ../shared/seeds/: a .txt with no front matter at all. Its work is read
+    from the headline, and a work of kind 'other' shows no '(other)'."""
+    shutil.copy(DATA / "webcopy" / "lighthouse-keeper.txt", tmp_path / "lighthouse.txt")
+    assert run_chapbook("init", cwd=tmp_path).code == 0
+    done = run_chapbook("build", "--format", "epub", cwd=tmp_path)
     assert done.code == 0, done.stderr
-    assert "one book of all 1 manuscripts" in done.stderr
+    document = Epub(tmp_path / "build" / "everything.epub").read("EPUB/lighthouse.xhtml")
+    assert "<cite>The Lighthouse Keeper\u2019s Daughter</cite></p>" in document.decode()
+    assert "(other)" not in document.decode()
 
 
 def test_an_unknown_style_is_found_by_check_at_its_line(tmp_path: Path) -> None:

@@ -260,6 +260,10 @@ def test_the_headline_work_is_located_at_the_title_key(tmp_path: Path) -> None:
 
 
 HEADLINES = [
+    ("\u2018The Lighthouse Keeper\u2019s Daughter\u2019 review \u2013 salt and silence",
+     "The Lighthouse Keeper\u2019s Daughter"),  # an apostrophe inside the quoted title
+    ("'Schindler's List' review: still", "Schindler's List"),
+    ("\u2018A\u2019 and \u2018B\u2019 review: both at once", None),
     ("‘Soundtrack #1’ review: an intimate romance becomes the perfect comfort watch",
      "Soundtrack #1"),
     ("'Tidewater Hours' review – a ferry and two strangers", "Tidewater Hours"),

@@ -14,6 +14,7 @@ _SEPARATOR = r"(?:\s*[:\u2013\u2014|]|\s+-)(?:\s|$)|\s*$"
 _QUOTES = (("'", "'"), ("\u2018", "\u2019"), ('"', '"'), ("\u201c", "\u201d"),
            ("\u2018", "'"), ("'", "\u2019"))
 _ANY_QUOTE = re.compile(r"[\u2018\u2019\u201c\u201d\"«»《》「」『』]|'\s|\s'|^'|'$")
+_APOSTROPHE = re.compile(r"(?<=\w)[\u2019'](?=\w)")
 _CJK_REVIEW = r"(?:리뷰|후기|レビュー|評論|评论|影评|影評|书评|書評|劇評|剧评)"
 _CJK_BRACKETS = (("《", "》"), ("〈", "〉"), ("「", "」"), ("『", "』"))
 _UNQUOTED = re.compile(r"^(?P<title>[^:\u2013\u2014|]+?)\s+review[.!]?$",
@@ -93,5 +94,6 @@ def _unquoted(text: str) -> str | None:
 
 
 def _single(title: str) -> bool:
-    """No quotation marks left inside: a second quoted title makes the headline ambiguous."""
-    return not _ANY_QUOTE.search(title.strip())
+    """No quotation marks left inside: a second quoted title makes the headline ambiguous.
+    An apostrophe between letters (Keeper's, Keeper\u2019s) is no quotation mark."""
+    return not _ANY_QUOTE.search(_APOSTROPHE.sub("", title.strip()))

@@ -25,6 +25,7 @@ from chapbook.core.manuscript import (
     Work,
     parse_rating,
 )
+from chapbook.core.schema_errors import plain_reason
 from chapbook.read.body import render_body, smarten
 from chapbook.read.forms import ALIASES, READ_AS, normalise
 from chapbook.read.frontmatter import YamlDocument
@@ -117,20 +118,8 @@ def _located_error(item: Any, document: YamlDocument, where: Location) -> Diagno
     path = tuple(item["loc"])
     key = ".".join(str(part) for part in path) or "front matter"
     line = document.line_of(path)
-    return error("bad-metadata", f"'{key}': {_reason(item)}", where.at_line(line),
+    return error("bad-metadata", f"'{key}': {plain_reason(item)}", where.at_line(line),
                  _HINTS.get(str(path[0]) if path else ""))
-
-
-def _reason(item: Any) -> str:
-    message = str(item["msg"])
-    if item["type"] == "extra_forbidden":
-        return "unknown key"
-    if item["type"] == "literal_error":
-        return message.replace("Input should be", "must be one of")
-    given = item.get("input")
-    if isinstance(given, str | int | float) and not isinstance(given, bool):
-        return f"{message} (got {str(given)[:60]!r})"
-    return message
 
 
 _HINTS = {
