@@ -7,6 +7,8 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from .conftest import DATA, GOOD_REVIEW, MINIMAL_CONFIG, REPO, run_chapbook, write_project
 from .epubtools import Epub
 
@@ -124,3 +126,23 @@ def test_config_refusals_name_the_accepted_form(tmp_path: Path) -> None:
     assert "must be a date written YYYY-MM-DD, e.g. 2024-03-23 (got 'last spring')" \
         in done.stderr
     assert "Input should" not in done.stderr and "String should" not in done.stderr
+
+
+@pytest.mark.parametrize(("broken", "says"), [
+    ("{{ nothing.here }}", "template error in styles/mine/templates/epub/titlepage.xhtml.j2:"
+                           " 'nothing' is undefined"),
+    ("{% if %}", "template syntax error in styles/mine/templates/epub/titlepage.xhtml.j2"),
+])
+def test_a_broken_style_template_is_found_by_check_and_refused_by_build(
+        tmp_path: Path, broken: str, says: str) -> None:
+    root = write_project(tmp_path / "p", {"a.md": GOOD_REVIEW},
+                         MINIMAL_CONFIG + 'style = "mine"\n')
+    assert run_chapbook("styles", "copy", "classic", "mine", cwd=root).code == 0
+    template = root / "styles" / "mine" / "templates" / "epub" / "titlepage.xhtml.j2"
+    template.write_text(broken + "\n" + template.read_text(encoding="utf-8"), encoding="utf-8")
+    checked = run_chapbook("check", cwd=root)
+    assert checked.code == 1
+    assert "styles/mine/templates/epub/titlepage.xhtml.j2:1: error: " + says in checked.stderr
+    built = run_chapbook("build", "--format", "epub", cwd=root)
+    assert built.code == 1 and "Traceback" not in built.stderr
+    assert "[bad-template]" in built.stderr and not (root / "build" / "everything.epub").exists()

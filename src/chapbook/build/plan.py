@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import jinja2
+
 from chapbook.build.options import BuildOptions
 from chapbook.build.report import Plan
 from chapbook.collect.anthologies import CollectOptions, collect, unknown_anthologies
@@ -14,7 +16,10 @@ from chapbook.core.diagnostics import Diagnostic, error
 from chapbook.pdf.preflight import preflight
 from chapbook.read.manuscript import slugify
 from chapbook.read.pool import ReadCache, ReadResult, ReadSettings, read_pool
+from chapbook.render.epub_documents import finish_epub, malformed_documents, start_epub
+from chapbook.render.print_html import render_print
 from chapbook.render.styles import load_style
+from chapbook.render.template_errors import template_diagnostic
 
 
 def plan(root: Path, options: BuildOptions, read_cache: ReadCache | None = None) -> Plan:
@@ -72,3 +77,24 @@ def _unreadable_slugs(results: list[ReadResult]) -> frozenset[str]:
     """The slugs files that could not be read would have had (their file names)."""
     return frozenset(slugify(Path(d.location.path).stem) for r in results
                      if r.manuscript is None for d in r.diagnostics[:1] if d.location)
+
+
+def rendering_problems(the_plan: Plan, options: BuildOptions) -> list[Diagnostic]:
+    """What rendering would refuse, found without writing: a style's template that fails,
+    or that makes an EPUB document that is not well-formed. Every document is rendered."""
+    project = the_plan.project
+    if project is None:
+        return []
+    problems: list[Diagnostic] = []
+    for book in the_plan.anthologies:
+        style, _ = load_style(options.style or book.config.style, project.root,
+                              project.fallback_fonts)
+        if style is None:
+            continue  # reported by the plan
+        try:
+            problems += malformed_documents(finish_epub(start_epub(book, style), None), style)
+            for profile in book.config.print.profiles:
+                render_print(book, style, book.config.print.page_setup(profile))
+        except jinja2.TemplateError as exc:
+            problems.append(template_diagnostic(exc, project.root))
+    return list(dict.fromkeys(problems))  # books share a style: say it once

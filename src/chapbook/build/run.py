@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
+
 from chapbook.build import uptodate
 from chapbook.build.options import BuildOptions
 from chapbook.build.plan import plan
@@ -24,6 +26,7 @@ from chapbook.epub.epubcheck import validation_diagnostics
 from chapbook.pdf.edition import PrintJob, write_print_edition
 from chapbook.read.pool import ReadCache
 from chapbook.render.styles import keep_compiled_templates, load_style
+from chapbook.render.template_errors import template_diagnostic
 
 
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
@@ -123,4 +126,6 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
         problems.append(error("write-failed", f"cannot write {target}: {exc.strerror or exc}",
                               None, "check that the output folder is writable and not full"))
         return False, problems
+    except jinja2.TemplateError as exc:  # a style's own template: nothing is written
+        return False, [*problems, template_diagnostic(exc, project.root)]
     return written, problems + found

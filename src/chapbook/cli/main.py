@@ -179,15 +179,17 @@ def check(
     verbose: VerboseOption = False,
 ) -> None:
     """Read and collect everything, print every diagnostic, write nothing."""
-    from chapbook.build.plan import plan  # reading and collecting: Jinja, pydantic...
+    from chapbook.build.plan import plan, rendering_problems  # reading, collecting, Jinja
 
-    the_plan = plan(project.resolve(), BuildOptions(include_drafts=drafts))
-    code = report(the_plan.diagnostics, strict, verbose)
+    options = BuildOptions(include_drafts=drafts)
+    the_plan = plan(project.resolve(), options)
+    found = (*the_plan.diagnostics, *rendering_problems(the_plan, options))
+    code = report(found, strict, verbose)
     if code == EXIT_OK:
         pieces = len(the_plan.manuscripts)
         stderr(f"ok: {pieces} manuscripts, {len(the_plan.anthologies)} anthologies")
     else:
-        stderr(f"check failed: {tally(the_plan.diagnostics)}")
+        stderr(f"check failed: {tally(found)}")
     raise typer.Exit(code)
 
 
