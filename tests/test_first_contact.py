@@ -146,3 +146,26 @@ def test_a_broken_style_template_is_found_by_check_and_refused_by_build(
     built = run_chapbook("build", "--format", "epub", cwd=root)
     assert built.code == 1 and "Traceback" not in built.stderr
     assert "[bad-template]" in built.stderr and not (root / "build" / "everything.epub").exists()
+
+
+def test_init_warns_of_what_it_did_not_copy_or_could_not_read(tmp_path: Path) -> None:
+    (tmp_path / "manuscripts").mkdir()
+    (tmp_path / "manuscripts" / "a.md").write_text(GOOD_REVIEW, encoding="utf-8")
+    (tmp_path / "a.md").write_text(GOOD_REVIEW.replace("Good Film", "Other"), encoding="utf-8")
+    (tmp_path / "broken.md").write_text("---\ntitle: [x\n---\nText.\n", encoding="utf-8")
+    essay = "---\ntitle: Why we review\nauthor: Ed Itor\nkind: essay\n---\nBecause.\n"
+    (tmp_path / "essay.md").write_text(essay, encoding="utf-8")
+    done = run_chapbook("init", cwd=tmp_path)
+    assert done.code == 0, done.stderr
+    assert "warning: not copied" in done.stderr and "a.md" in done.stderr
+    assert "1 manuscript(s) could not be read" in done.stderr
+    config = tomllib.loads((tmp_path / "chapbook.toml").read_text(encoding="utf-8"))
+    assert config["anthology"][0]["foreword"] == "essay"  # the one essay opens the book
+    assert not (tmp_path / "manuscripts" / "the-example.md").exists()
+
+
+def test_init_over_unreadable_manuscripts_writes_no_example(tmp_path: Path) -> None:
+    (tmp_path / "broken.md").write_text("---\ntitle: [x\n---\nText.\n", encoding="utf-8")
+    assert run_chapbook("init", cwd=tmp_path).code == 0
+    assert not (tmp_path / "manuscripts" / "the-example.md").exists()
+    assert "Your Name" not in (tmp_path / "chapbook.toml").read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ second import writes nothing, and a bad export writes nothing and says where it 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
 import re
@@ -173,7 +174,7 @@ def test_wordpress_round_trip_keeps_html_manuscripts(tmp_path: Path) -> None:
     assert tide.source_info.publication == "The Back Row Review"
     assert tide.source_info.url == "https://backrow.example.org/2024/03/tidewater-hours/"
     bus = pieces["night-bus-9"]
-    check_piece(bus, title="Night Bus 9: the last ride home", authors=("Jonah Pike",),
+    check_piece(bus, title="Night Bus 9 | the last ride home", authors=("Jonah Pike",),
                 date=dt.date(2024, 4, 15), work=bus.work and {"title": bus.work.title},
                 rating=None, tags=(),  # "Uncategorized" is no tag
                 body=("Everyone who has taken a night bus knows the feeling.",
@@ -361,3 +362,19 @@ def test_a_title_without_latin_letters_gets_a_stable_slug(tmp_path: Path) -> Non
                 rating=None, tags=(), body=("걷고, 말하고.", "또 걷고."))
     again = import_into(root, "csv", "walk.csv")
     assert again.code == 0 and "imported 0 reviews; 1 already imported" in again.stderr
+
+
+def test_a_long_review_and_a_post_title_with_a_bar_come_back_whole(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {})
+    long_review = "A long review. " * 12_000  # 180 KB: past the csv module's own limit
+    export = tmp_path / "reviews.csv"
+    with export.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["title", "body"])
+        writer.writerow(["Film Diary | March", long_review])
+    done = run_chapbook("import", "csv", str(export), cwd=root)
+    assert done.code == 0, done.stderr
+    [written] = sorted((root / "manuscripts").iterdir())
+    piece = read_manuscript(written, ReadSettings(root)).manuscript
+    assert piece is not None and piece.title == "Film Diary | March"
+    assert piece.body_html.count("A long review.") == 12_000

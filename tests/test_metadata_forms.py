@@ -137,8 +137,11 @@ def test_iso_dates_read_quietly(tmp_path: Path) -> None:
     assert piece.date == dt.date(2024, 3, 23) and notes(found) == []
 
 
-def test_an_ambiguous_date_is_an_error_naming_both_readings(tmp_path: Path) -> None:
-    _, found = read_piece(tmp_path, "d.md", "---\ntitle: T\ndate: 03/04/2024\n---\nB\n")
+@pytest.mark.parametrize("written", ["03/04/2024", "03/04/2024 10:00", "'le 03/04/2024'",
+                                     "03 / 04 / 2024", "3.4.2024."])
+def test_an_ambiguous_date_is_an_error_naming_both_readings(tmp_path: Path,
+                                                            written: str) -> None:
+    _, found = read_piece(tmp_path, "d.md", f"---\ntitle: T\ndate: {written}\n---\nB\n")
     [problem] = [d for d in found if d.code == "ambiguous-date"]
     assert problem.severity is Severity.ERROR and line_of(problem) == 3
     assert "3 April 2024" in problem.message and "4 March 2024" in problem.message
@@ -260,6 +263,10 @@ def test_the_headline_work_is_located_at_the_title_key(tmp_path: Path) -> None:
 
 
 HEADLINES = [
+    ("Review: Dune: Part Two", None),  # where the title ends is a guess
+    ("Review: Mission: Impossible \u2013 the final one", None),
+    ("The Review", None), ("Peer review", None), ("Code review", None),
+    ("The Year in review", None), ("Review: \u2013 dash", None),
     ("\u2018The Lighthouse Keeper\u2019s Daughter\u2019 review \u2013 salt and silence",
      "The Lighthouse Keeper\u2019s Daughter"),  # an apostrophe inside the quoted title
     ("'Schindler's List' review: still", "Schindler's List"),
@@ -358,3 +365,34 @@ def test_a_top_level_kind_of_work_is_the_works_kind(tmp_path: Path) -> None:
     assert (piece.work.title, piece.work.kind, piece.kind) == (
         "The Lighthouse Tapes", "podcast", "review")
     assert any("kind 'podcast' read as the kind of the work" in d.message for d in found)
+
+
+@pytest.mark.parametrize(("written", "authors"), [
+    ("Doe, Jane and Sam Lee", ["Doe, Jane", "Sam Lee"]),  # surname first stays one name
+    ("By", []),  # names nobody: the piece has no author, and says so
+])
+def test_author_edge_cases(tmp_path: Path, written: str, authors: list[str]) -> None:
+    piece, found = read_piece(tmp_path, "a.md", f"---\ntitle: T\nauthor: {written}\n---\nB\n")
+    assert piece is not None
+    assert [c.name for c in piece.authors] == authors
+    assert any(d.code == "missing-author" for d in found) == (not authors)
+
+
+def test_capitalised_keys_and_a_string_scale(tmp_path: Path) -> None:
+    text = ("---\nTitle: \"'Dune' review\"\nAuthor: Jane Doe\nDate: 2024-03-01\nrating: 4\n"
+            "rating_scale: '10'\nlanguage: en-x-house\n---\nB\n")
+    piece, found = read_piece(tmp_path, "caps.md", text)
+    assert piece is not None, found
+    assert (piece.title, piece.byline, str(piece.date)) == ("‘Dune’ review", "Jane Doe",
+                                                           "2024-03-01")
+    assert piece.rating is not None and piece.rating.short == "4/10"
+    assert piece.language == "en-x-house"
+    assert any(d.message == "'Title' read as 'title'" for d in found)
+
+
+def test_a_scale_that_cannot_apply_is_said(tmp_path: Path) -> None:
+    text = "---\ntitle: T\nrating: 4/5\nrating_scale: 10\n---\nB\n"
+    piece, found = read_piece(tmp_path, "s.md", text)
+    assert piece is not None and piece.rating is not None and piece.rating.short == "4/5"
+    assert [d.code for d in found if d.code == "rating-scale-ignored"] == [
+        "rating-scale-ignored"]

@@ -64,6 +64,8 @@ class Scaffolded:
     created: list[Path] = field(default_factory=list)
     copied: list[Path] = field(default_factory=list)
     read: int = 0
+    not_copied: list[Path] = field(default_factory=list)  # a different file of that name
+    unreadable: int = 0  # manuscripts that could not be read: `chapbook check` says why
 
 
 def scaffold(directory: Path, source: Path | None = None) -> Scaffolded:
@@ -74,22 +76,23 @@ def scaffold(directory: Path, source: Path | None = None) -> Scaffolded:
     manuscripts = directory / "manuscripts"
     try:
         manuscripts.mkdir(parents=True, exist_ok=True)
-        copied = _bring_in(_source_files(directory, source), manuscripts)
-        pool = _readable(manuscripts, directory)
-        if not pool:
-            return _example_project(config, manuscripts, copied)
+        copied, not_copied = _bring_in(_source_files(directory, source), manuscripts)
+        pool, unreadable = _read(manuscripts, directory)
+        if not pool and not unreadable:
+            return _example_project(config, manuscripts, copied, not_copied)
         config.write_text(config_for(pool, directory.resolve().name), encoding="utf-8")
     except OSError as exc:
         raise NotWritten(f"cannot create the project in {directory}: {exc.strerror}") from exc
-    return Scaffolded([config], copied, len(pool))
+    return Scaffolded([config], copied, len(pool), not_copied, unreadable)
 
 
-def _example_project(config: Path, manuscripts: Path, copied: list[Path]) -> Scaffolded:
+def _example_project(config: Path, manuscripts: Path, copied: list[Path],
+                     not_copied: list[Path]) -> Scaffolded:
     example = manuscripts / "the-example.md"
     config.write_text(CONFIG, encoding="utf-8")
     if not example.exists():
         example.write_text(EXAMPLE, encoding="utf-8")
-    return Scaffolded([config, example], copied)
+    return Scaffolded([config, example], copied, 0, not_copied)
 
 
 def _source_files(directory: Path, source: Path | None) -> list[Path]:
@@ -102,25 +105,30 @@ def _source_files(directory: Path, source: Path | None) -> list[Path]:
                   if p.is_file() and p.suffix.lower() in READERS and p.name != "README.md")
 
 
-def _bring_in(files: Sequence[Path], manuscripts: Path) -> list[Path]:
-    """Copy each file into manuscripts/, never over a file already there."""
-    copied = []
+def _bring_in(files: Sequence[Path], manuscripts: Path) -> tuple[list[Path], list[Path]]:
+    """Copy each file into manuscripts/, never over a file already there: (copied, not
+    copied because manuscripts/ has a different file of that name)."""
+    copied, not_copied = [], []
     for path in files:
         target = manuscripts / path.name
         if not target.exists():
             shutil.copy2(path, target)
             copied.append(target)
-    return copied
+        elif target.read_bytes() != path.read_bytes():
+            not_copied.append(path)
+    return copied, not_copied
 
 
-def _readable(manuscripts: Path, root: Path) -> list[Manuscript]:
+def _read(manuscripts: Path, root: Path) -> tuple[list[Manuscript], int]:
+    """The manuscripts that read, and how many did not."""
     results = read_pool(manuscripts, ReadSettings(root=root))
-    return [r.manuscript for r in results if r.manuscript is not None]
+    pool = [r.manuscript for r in results if r.manuscript is not None]
+    return pool, len(results) - len(pool)
 
 
 def config_for(pool: Sequence[Manuscript], folder_name: str) -> str:
     """A chapbook.toml that builds the pool as it is."""
-    languages = Counter(piece.language for piece in pool)
+    languages = Counter(piece.language for piece in pool) or Counter(["en"])
     authors = sorted({person.name for piece in pool for person in piece.contributors})
     lines = ["# chapbook project, written by `chapbook init` for the manuscripts it found.",
              "# See the configuration reference in chapbook's README.", "", "[press]",
@@ -131,6 +139,11 @@ def config_for(pool: Sequence[Manuscript], folder_name: str) -> str:
     title = folder_name.replace("-", " ").replace("_", " ").strip().title() or "Reviews"
     lines += ["[[anthology]]", 'slug = "everything"', f"title = {_toml(title)}",
               "select = {}            # every ready piece in manuscripts/", 'order = "date"']
+    essays = [piece.slug for piece in pool if not piece.is_review]
+    if len(essays) == 1:
+        lines.append(f"foreword = {_toml(essays[0])}  # the one essay (kind: essay)")
+    elif essays:
+        lines.append(f"# pieces = [...]  # essays are never selected: {', '.join(essays)}")
     return "\n".join(lines + _suggestions(pool, languages)) + "\n"
 
 

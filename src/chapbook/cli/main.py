@@ -252,6 +252,11 @@ def init(
         raise typer.Exit(EXIT_ERRORS) from None
     for path in done.copied:
         stderr(f"copied {path}")
+    for path in done.not_copied:
+        stderr(f"warning: not copied {path}: manuscripts/ has another file of that name")
+    if done.unreadable:
+        stderr(f"warning: {done.unreadable} manuscript(s) could not be read: "
+               "chapbook check says why")
     for path in done.created:
         stderr(f"created {path}")
     if done.read:

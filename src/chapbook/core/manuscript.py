@@ -16,7 +16,7 @@ from chapbook.core.images import ImageAsset
 
 WORK_KINDS = ("film", "series", "book", "album", "game", "play", "podcast", "other")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$"  # x- and u- extensions too
 # Device names Windows reserves whatever the extension: build/con.epub cannot be created there.
 RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
                             *(f"lpt{n}" for n in range(10))})

@@ -17,7 +17,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
                            r"(?:Z|[+-]\d{2}:?\d{2})?$")
 # 03/04/2024, 3.4.2024, 03-04-2024: day and month cannot be told apart when both are <= 12
-_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
 _YEAR = re.compile(r"\d{4}|\d{2,4}\s*[年년]")
 _SETTINGS = {"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"],
              "PARSERS": ["absolute-time"], "RETURN_AS_TIMEZONE_AWARE": False}
@@ -41,7 +41,7 @@ def read_date(text: str) -> DateReading:
             return DateReading(dt.datetime.fromisoformat(text.replace(" ", "T")).date())
         except ValueError:  # 2024-13-45T10:00: the validator says why, at its line
             return DateReading()
-    numeric = _NUMERIC.match(text)
+    numeric = _NUMERIC.search(text)  # anywhere: "03/04/2024 10:00", "le 03/04/2024"
     if numeric:
         return _numeric(*(int(part) for part in numeric.groups()))
     if not _YEAR.search(text):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chapbook.core.diagnostics import Diagnostic, Location, error, info, warning
-from chapbook.core.manuscript import WORK_KINDS
+from chapbook.core.manuscript import WORK_KINDS, Metadata
 from chapbook.read.dates import is_iso_date, read_date, spoken
 from chapbook.read.frontmatter import KeyPath, YamlDocument
 from chapbook.read.languages import EXAMPLE, read_language
@@ -22,7 +22,7 @@ READ_AS = "metadata-read-as"
 # What other tools call our keys; the first alias of a key present wins over later ones.
 ALIASES = {"reviewer": "author", "score": "rating", "published": "date",
            "headline": "title", "subtitle": "standfirst", "summary": "standfirst"}
-_BY = re.compile(r"^by\s+", re.IGNORECASE)
+_BY = re.compile(r"^by(?:\s+|$)", re.IGNORECASE)
 _AND = re.compile(r"\s*,?\s+(?:and|&)\s+|\s*&\s*", re.IGNORECASE)
 # The note on a key that changes another's reading goes where that other key is.
 _LOCATED_AT = {"rating_scale": "rating"}
@@ -37,12 +37,28 @@ def normalise(document: YamlDocument, where: Location) -> tuple[YamlDocument, li
     """The document with every accepted form rewritten, and what was read how."""
     data: Data = dict(document.data)
     lines: Lines = dict(document.key_lines)
-    problems = _aliases(data, lines, where)
+    problems = _capitalised(data, lines, where) + _aliases(data, lines, where)
     for key, reader in _READERS.items():
         if key in data and data[key] is not None:
             at = where.at_line(lines.get((_LOCATED_AT.get(key, key),)))
             problems.extend(reader(data, at))
     return YamlDocument(data, lines), problems
+
+
+def _capitalised(data: Data, lines: Lines, where: Location) -> list[Diagnostic]:
+    """`Title:`, `AUTHOR:` as `title:`, `author:` (tools that write headers capitalised)."""
+    known = set(Metadata.model_fields) | set(ALIASES)
+    problems: list[Diagnostic] = []
+    for key in [k for k in data if isinstance(k, str) and k not in known]:
+        lower = key.casefold()
+        if lower in known and lower not in data:
+            data[lower] = data.pop(key)
+            for path, line in list(lines.items()):
+                if path[0] == key:
+                    lines[(lower, *path[1:])] = line
+            problems.append(info(READ_AS, f"'{key}' read as '{lower}'",
+                                 where.at_line(lines.get((key,)))))
+    return problems
 
 
 def _aliases(data: Data, lines: Lines, where: Location) -> list[Diagnostic]:
@@ -76,7 +92,10 @@ def _author(data: Data, at: Location) -> list[Diagnostic]:
         return []
     if names == [item.strip() for item in ([raw] if isinstance(raw, str) else raw)]:
         return []
-    data["author"] = names
+    if not [name for name in names if name]:  # "By" alone names nobody
+        del data["author"]
+        return [info(READ_AS, f"author '{_short(raw)}' names nobody: left out", at)]
+    data["author"] = [name for name in names if name]
     shown = ", ".join(f"'{name}'" for name in names)
     return [info(READ_AS, f"author '{_short(raw)}' read as {len(names)} author(s): {shown}",
                  at)]
@@ -92,7 +111,7 @@ def _names(text: str) -> list[str]:
     names: list[str] = []
     for part in parts:
         pieces = [piece.strip() for piece in part.split(",") if piece.strip()]
-        if len(parts) > 1 or all(len(piece.split()) > 1 for piece in pieces):
+        if len(pieces) > 1 and all(len(piece.split()) > 1 for piece in pieces):
             names += pieces
         else:
             names.append(part)
@@ -179,7 +198,16 @@ def _rating_scale(data: Data, at: Location) -> list[Diagnostic]:
     rating, scale = data.get("rating"), data["rating_scale"]
     bare = (isinstance(rating, int | float) and not isinstance(rating, bool)) or (
         isinstance(rating, str) and _NUMBER.match(rating) is not None)
-    if bare and isinstance(scale, int) and not isinstance(scale, bool) and scale > 0:
+    if isinstance(scale, str) and scale.strip().isdigit():  # rating_scale: '10'
+        scale = int(scale)
+    if not (isinstance(scale, int) and not isinstance(scale, bool) and scale > 0):
+        del data["rating_scale"]
+        return [warning("rating-scale-ignored", f"rating_scale '{_short(scale)}' is not a "
+                        "whole number above 0: left out", at, "write e.g. rating_scale: 10")]
+    if rating is not None and not bare:
+        return [warning("rating-scale-ignored", f"rating_scale {scale} does not apply to rating "
+                        f"'{_short(rating)}', which has a scale of its own", at)]
+    if bare:
         rating = str(rating).strip()
         data["rating"] = f"{rating}/{scale}"
         return [info(READ_AS, f"rating {rating} read as {rating}/{scale} (rating_scale)", at)]

@@ -23,6 +23,13 @@ _REVIEW_OF = re.compile(r"^review\s*[:\u2013\u2014|]\s*(?P<rest>.+)$",
                         re.IGNORECASE)
 _FRENCH = (re.compile(r"^«\s*(?P<title>[^«»]+?)\s*»\s*:?\s*critique\b", re.IGNORECASE),
            re.compile(r"^critique\s*:?\s*«\s*(?P<title>[^«»]+?)\s*»\s*$", re.IGNORECASE))
+# "X review" is no title when X ends like a phrase ("The Year in review")...
+_ENDS_NO_TITLE = frozenset({"in", "of", "a", "an", "the", "to", "for", "and", "my", "our"})
+# ...or is one word that makes a kind of review ("Peer review", "Code review")
+_KINDS_OF_REVIEW = frozenset({
+    "the", "peer", "code", "annual", "restaurant", "product", "performance", "book", "film",
+    "movie", "album", "game", "tv", "music", "theatre", "theater", "year", "weekly", "monthly",
+    "daily", "critical", "literature", "systematic", "judicial", "user", "customer"})
 # "X review" is only a title when X is not the start of a sentence about the review
 _NOT_A_TITLE = frozenset({"a", "an", "my", "our", "your", "his", "her", "their", "this",
                           "that", "another", "quick", "short", "full", "honest", "why",
@@ -79,8 +86,10 @@ def _review_colon(text: str) -> str | None:
                        + "(?:" + _SEPARATOR + ")")
             quoted = re.match(pattern, rest)
             return quoted.group("title") if quoted and _single(quoted.group("title")) else ""
-    head = re.split(r"\s+[\u2013\u2014|-]\s+|:\s+", rest, maxsplit=1)[0]
-    return head if _single(head) else ""
+    if re.search(r":\s", rest):  # "Review: Dune: Part Two": where the title ends is a guess
+        return ""
+    head = re.split(r"\s+[\u2013\u2014|-]\s+", rest, maxsplit=1)[0]
+    return head if _single(head) and head[:1].isalnum() else ""
 
 
 def _unquoted(text: str) -> str | None:
@@ -88,7 +97,9 @@ def _unquoted(text: str) -> str | None:
     if not match:
         return None
     title = match.group("title")
-    if title.split()[0].casefold() in _NOT_A_TITLE or not _single(title):
+    words = title.casefold().split()
+    if (words[0] in _NOT_A_TITLE or words[-1] in _ENDS_NO_TITLE or not _single(title)
+            or (len(words) == 1 and words[0] in _KINDS_OF_REVIEW)):
         return None
     return title
 

@@ -103,7 +103,15 @@ def extract_page(body: str, first_line: int, where: Location) -> TextParts:
         metadata.pop("title", None)
         lines.pop(("title",), None)
     elif "title" in metadata:
-        metadata["title"] = without_site_name(metadata["title"], head.site_name)
+        full = metadata["title"]
+        metadata["title"] = without_site_name(full, head.site_name)
+        if metadata["title"] != full:  # nothing is lost without a word
+            note = info("site-name-dropped", f"the page title '{full[:80]}' read as "
+                        f"'{metadata['title'][:80]}': the site's name left out",
+                        where.at_line(lines.get(("title",))),
+                        "give 'title:' in front matter on top of the file to keep it")
+            return replace(parts, metadata=metadata, metadata_lines=lines,
+                           diagnostics=(*parts.diagnostics, note))
     return replace(parts, metadata=metadata, metadata_lines=lines)
 
 
@@ -128,7 +136,9 @@ def without_site_name(title: str, site_name: str = "") -> str:
     last = cuts[-1]
     tail = title[last.end():].strip()
     named = bool(site_name) and tail.casefold() == site_name.strip().casefold()
-    if named or _looks_like_a_name(tail):
+    # a title-case tail after a dash may be the title's own second half ("'Dune' Review -
+    # Villeneuve Delivers"): cut only a short one that is no sentence
+    if named or (_looks_like_a_name(tail) and len(tail.split()) <= 2):
         return title[:last.start()].strip() or title
     return title
 

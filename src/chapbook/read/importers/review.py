@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from chapbook.core.diagnostics import Diagnostic, Location, error, warning
 from chapbook.core.manuscript import Metadata, parse_rating
+from chapbook.core.schema_errors import plain_reason
 from chapbook.read.manuscript import slugify
 from chapbook.read.pool import READERS
 
@@ -83,7 +84,7 @@ def check(review: Imported, where: Location, rating_scale: int) -> Diagnostic | 
     except ValidationError as exc:
         problem = exc.errors()[0]
         name = ".".join(str(part) for part in problem["loc"])
-        return error("import-bad-row", f"{name}: {problem['msg']}", at)
+        return error("import-bad-row", f"{name}: {plain_reason(problem)}", at)
     except ValueError as exc:
         return error("import-bad-row", str(exc), at)
     if not review.front.get("title"):
@@ -124,7 +125,10 @@ def _html_manuscript(review: Imported) -> str:
     if front.get("tags"):  # keywords are split on commas and semicolons when read
         words = (tag.replace(",", " ").replace(";", " ") for tag in front["tags"])
         head.append(_meta("keywords", ", ".join(words)))
-    rest = {key: value for key, value in front.items() if key not in _HEAD_KEYS}
+    # The title in the front matter too, where it wins: the reader prefers a body's <h1>
+    # and trims " | ..." from a <title>, and a post's own title must come back as it is.
+    rest = {key: value for key, value in front.items()
+            if key not in _HEAD_KEYS or key == "title"}
     return (_front_matter(rest) + f"<!DOCTYPE html>\n<html{lang}>\n<head>\n"
             + "\n".join(f"  {line}" for line in head) + "\n</head>\n<body>\n"
             + review.body.strip() + "\n</body>\n</html>\n")

@@ -49,6 +49,9 @@ def csv_table(raw: bytes, where: Location, required: Sequence[str],
     text = decode(raw, where)
     if isinstance(text, Diagnostic):
         return text
+    # A review may be long: the csv module's own limit (128 KiB a field) is lifted to the
+    # size of the whole export, which is bounded where the file is read.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [name.strip() for name in next(reader, [])]
