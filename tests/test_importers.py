@@ -378,3 +378,44 @@ def test_a_long_review_and_a_post_title_with_a_bar_come_back_whole(tmp_path: Pat
     piece = read_manuscript(written, ReadSettings(root)).manuscript
     assert piece is not None and piece.title == "Film Diary | March"
     assert piece.body_html.count("A long review.") == 12_000
+
+
+def test_a_generic_import_takes_every_form_the_readers_take(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {})
+    export = tmp_path / "reviews.csv"
+    with export.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["title", "body", "rating", "date"])
+        writer.writerow(["Stars", "Text one.", "★★★½", "23 March 2024"])
+        writer.writerow(["Percent", "Text two.", "85%", "2024年3月24日"])
+        writer.writerow(["Grade", "Text three.", "B+", "March 25, 2024"])
+    done = run_chapbook("import", "csv", str(export), cwd=root)
+    assert done.code == 0, done.stderr
+    read = {p.stem: read_manuscript(p, ReadSettings(root)).manuscript
+            for p in (root / "manuscripts").iterdir()}
+    found = {slug: (piece.rating.short if piece and piece.rating else None,
+                    str(piece.date) if piece else None) for slug, piece in read.items()}
+    assert found == {"stars": ("3.5/5", "2024-03-23"), "percent": ("85%", "2024-03-24"),
+                     "grade": ("B+", "2024-03-25")}
+
+
+def test_an_ancient_book_and_an_untitled_post_do_not_stop_an_import(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {})
+    books = tmp_path / "goodreads.csv"
+    with books.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["Book Id", "Title", "Author", "My Rating", "My Review",
+                         "Original Publication Year", "Year Published", "Date Read"])
+        writer.writerow(["1", "The Odyssey", "Homer", "5", "Still the best trip.", "-700",
+                         "", "2024/03/01"])
+    done = run_chapbook("import", "goodreads", str(books), cwd=root)
+    assert done.code == 0, done.stderr
+    [odyssey] = (root / "manuscripts").iterdir()
+    piece = read_manuscript(odyssey, ReadSettings(root)).manuscript
+    assert piece is not None and piece.work is not None and piece.work.year is None
+    wxr = (DATA / "exports" / "wordpress-export.xml").read_text(encoding="utf-8")
+    untitled = wxr.replace("<title>Night Bus 9 | the last ride home</title>", "<title></title>")
+    (tmp_path / "untitled.xml").write_text(untitled, encoding="utf-8")
+    posts = run_chapbook("import", "wordpress", str(tmp_path / "untitled.xml"), cwd=root)
+    assert posts.code == 0, posts.stderr
+    assert "skipped: posts without a title (asides, status updates) (1)" in posts.stderr

@@ -396,3 +396,17 @@ def test_a_scale_that_cannot_apply_is_said(tmp_path: Path) -> None:
     assert piece is not None and piece.rating is not None and piece.rating.short == "4/5"
     assert [d.code for d in found if d.code == "rating-scale-ignored"] == [
         "rating-scale-ignored"]
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    ("rating: [4, 5]", "'rating': must be a rating such as 4/5"),
+    ("date: 2024-02-30", "'date': is not a date that exists"),
+    ("title: ''", "'title': must not be empty"),
+    ("work: {title: X, kind: film, year: 500}", "'work.year': must be at least 1000"),
+])
+def test_one_refusal_per_value_in_plain_words(tmp_path: Path, line: str, says: str) -> None:
+    _, found = read_piece(tmp_path, "p.md", f"---\ntitle: T\n{line}\n---\nB\n")
+    errors = [d for d in found if d.severity >= Severity.ERROR]
+    assert len(errors) == 1 and errors[0].message.startswith(says), errors
+    assert line_of(errors[0]) == 3
+    assert "Input should" not in errors[0].message and "constrained" not in errors[0].message

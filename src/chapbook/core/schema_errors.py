@@ -6,7 +6,8 @@ of its own types; a user of chapbook.toml or of front matter needs the forms a k
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 # By pydantic error type: what the value must be.
@@ -31,8 +32,17 @@ _FORMS = {
     "date_parsing": "must be a date written YYYY-MM-DD, e.g. 2024-03-23",
     "date_from_datetime_parsing": "must be a date written YYYY-MM-DD, e.g. 2024-03-23",
     "date_from_datetime_inexact": "must be a date written YYYY-MM-DD, e.g. 2024-03-23",
-    "greater_than_equal": "is too small",
-    "less_than_equal": "is too large",
+    "too_short": "must not be empty",
+}
+# By pydantic error type: the bound it names, in words.
+_BOUNDS = {"greater_than": "must be above {gt}", "greater_than_equal": "must be at least {ge}",
+           "less_than": "must be below {lt}", "less_than_equal": "must be at most {le}"}
+_ISO_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# By key name, when its value has the wrong shape: the forms it takes.
+_KEY_FORMS = {
+    "rating": "must be a rating such as 4/5, 8/10, 4.5, 85% or ★★★★☆",
+    "tags": 'must be a list or text, e.g. [drama, thriller] or "drama, thriller"',
+    "author": 'must be a name or a list of names, e.g. "Jane Doe" or [Jane Doe, Sam Lee]',
 }
 # By key name, for pattern refusals: the accepted form.
 _PATTERNS = {
@@ -53,14 +63,37 @@ def plain_reason(item: Mapping[str, Any]) -> str:
     if kind == "literal_error":
         expected = str((item.get("ctx") or {}).get("expected", ""))
         return f"must be one of {expected.replace(chr(39), '')}"
+    given = item.get("input")
     if kind == "string_pattern_mismatch":
         reason = _PATTERNS.get(key, "is not in the accepted form")
+    elif kind in _BOUNDS:
+        reason = _BOUNDS[kind].format(**(item.get("ctx") or {}))
+    elif key in _KEY_FORMS and kind.endswith("_type"):
+        reason = _KEY_FORMS[key]
+    elif kind.startswith("date") and isinstance(given, str) and _ISO_SHAPE.match(given):
+        reason = "is not a date that exists: check the month and the day"
     else:
         reason = _FORMS.get(kind, "is not accepted here")
-    return reason + _given(item.get("input"))
+    return reason + _given(given)
 
 
 def _given(value: Any) -> str:
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         return f" (got {str(value)[:60]!r})"
     return ""
+
+
+def one_per_value(items: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """One refusal per value: a value tried against several forms (`str | int | float`)
+    fails each of them, and pydantic names the forms in the key path ('rating.int')."""
+    kept: dict[tuple[Any, ...], Mapping[str, Any]] = {}
+    for item in items:
+        path = tuple(part for part in item.get("loc", ()) if part not in _UNION_MEMBERS)
+        kept.setdefault(path, {**item, "loc": path})
+    return list(kept.values())
+
+
+# What pydantic puts in a key path for the branches of a union type
+_UNION_MEMBERS = frozenset({"str", "int", "float", "bool", "constrained-str", "list[str]",
+                            "tuple[str, ...]", "none", "function-before[_as_text(), "
+                            "constrained-str]"})

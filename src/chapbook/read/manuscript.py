@@ -25,7 +25,7 @@ from chapbook.core.manuscript import (
     Work,
     parse_rating,
 )
-from chapbook.core.schema_errors import plain_reason
+from chapbook.core.schema_errors import one_per_value, plain_reason
 from chapbook.read.body import render_body, smarten
 from chapbook.read.forms import ALIASES, READ_AS, normalise
 from chapbook.read.frontmatter import YamlDocument
@@ -111,7 +111,8 @@ def _validate(document: YamlDocument, where: Location) -> tuple[Metadata | None,
     try:
         return Metadata.model_validate(document.data), []
     except ValidationError as exc:
-        return None, [_located_error(item, document, where) for item in exc.errors()]
+        return None, [_located_error(item, document, where)
+                      for item in one_per_value(exc.errors())]
 
 
 def _located_error(item: Any, document: YamlDocument, where: Location) -> Diagnostic:

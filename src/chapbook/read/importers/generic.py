@@ -94,8 +94,17 @@ def _review(values: dict[str, Any], row: Row, author: str | None) -> Imported:
     return Imported(slug, front, str(fields["body"]), row.line)
 
 
-_CONVERT: dict[str, Callable[[str], Any]] = {"work.year": parse_year, "date": parse_date,
-                                             "source.first_published": parse_date}
+def _date(text: str) -> Any:
+    """ISO and RSS dates as dates; any other form as written, for the reader to read as
+    it reads front matter (23 March 2024, 2024年3月23日...), checked before writing."""
+    try:
+        return parse_date(text)
+    except ValueError:
+        return text
+
+
+_CONVERT: dict[str, Callable[[str], Any]] = {"work.year": parse_year, "date": _date,
+                                             "source.first_published": _date}
 
 
 def _value(name: str, value: Any) -> Any:

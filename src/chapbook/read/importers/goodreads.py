@@ -29,8 +29,7 @@ def parse(raw: bytes, where: Location, author: str | None) -> Parsed:
 def _review(row: Row, author: str | None) -> Imported:
     title = row.text("Title")
     date = parse_date(row.text("Date Read")) or parse_date(row.text("Date Added"))
-    year = parse_year(row.text("Original Publication Year")) or \
-        parse_year(row.text("Year Published"))
+    year = _year(row.text("Original Publication Year")) or _year(row.text("Year Published"))
     creators = [row.text("Author"), *split_list(row.text("Additional Authors"), ",")]
     front = without_empty({
         "title": title,
@@ -61,3 +60,9 @@ def _rating(text: str) -> str | None:
 def _isbn(text: str) -> str:
     """Goodreads writes ="0123456789" so that spreadsheets keep the leading zeros."""
     return re.sub(r'^="?|"$', "", text).strip()
+
+
+def _year(text: str) -> int | None:
+    """A four-digit year; an older one (the Odyssey's -700) is left out, not refused: the
+    model's years run from 1000, and the review matters more than the date of the book."""
+    return parse_year(text) if re.fullmatch(r"\s*\d{4}\s*|\s*", text) else None

@@ -21,11 +21,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from chapbook.core.diagnostics import Diagnostic, Location, error, warning
+from chapbook.core.diagnostics import Diagnostic, Location, Severity, error, warning
 from chapbook.core.manuscript import Metadata, parse_rating
 from chapbook.core.schema_errors import plain_reason
+from chapbook.read.forms import normalise
+from chapbook.read.frontmatter import YamlDocument
 from chapbook.read.manuscript import slugify
 from chapbook.read.pool import READERS
+from chapbook.read.ratings import read_rating
 
 _HEAD_KEYS = ("title", "author", "date", "tags", "language")
 
@@ -75,12 +78,16 @@ def without_empty(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def check(review: Imported, where: Location, rating_scale: int) -> Diagnostic | None:
-    """The review's front matter as a build will read it, or why it would not be read."""
+    """The review's front matter as a build will read it (every form the readers accept),
+    or why it would not be read."""
     at = where.at_line(review.line)
+    document, found = normalise(YamlDocument(dict(review.front), {}), at)
+    refused = next((d for d in found if d.severity >= Severity.ERROR), None)
+    if refused is not None:
+        return error("import-bad-row", refused.message, at, refused.hint)
     try:
-        Metadata.model_validate(review.front)
-        if review.front.get("rating") is not None:
-            parse_rating(review.front["rating"], rating_scale)
+        Metadata.model_validate(document.data)
+        _check_rating(document.data.get("rating"), rating_scale)
     except ValidationError as exc:
         problem = exc.errors()[0]
         name = ".".join(str(part) for part in problem["loc"])
@@ -90,6 +97,16 @@ def check(review: Imported, where: Location, rating_scale: int) -> Diagnostic | 
     if not review.front.get("title"):
         return error("import-bad-row", "this review has no title", at)
     return None
+
+
+def _check_rating(rating: Any, rating_scale: int) -> None:
+    if rating is None:
+        return
+    try:
+        parse_rating(rating, rating_scale)
+    except ValueError:
+        if not (isinstance(rating, str) and read_rating(rating)):  # stars, 85%, B+...
+            raise
 
 
 def render(review: Imported) -> bytes:

@@ -51,6 +51,8 @@ def parse(raw: bytes, where: Location, drafts: bool) -> Parsed:
             parsed.skip("drafts and unpublished posts (import them with --drafts)")
         elif not _text(item, "content:encoded").strip():
             parsed.skip("posts without a body")
+        elif not _text(item, "title").strip():
+            parsed.skip("posts without a title (asides, status updates)")
         else:
             try:
                 parsed.reviews.append(_review(item, site, status))
