@@ -419,3 +419,16 @@ def test_an_ancient_book_and_an_untitled_post_do_not_stop_an_import(tmp_path: Pa
     posts = run_chapbook("import", "wordpress", str(tmp_path / "untitled.xml"), cwd=root)
     assert posts.code == 0, posts.stderr
     assert "skipped: posts without a title (asides, status updates) (1)" in posts.stderr
+
+
+def test_a_column_named_twice_and_a_json_list_title_are_refused(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {})
+    twice = tmp_path / "twice.csv"
+    twice.write_text("title,body,body\nA,first,second\n", encoding="utf-8")
+    done = run_chapbook("import", "csv", str(twice), cwd=root)
+    assert done.code == 1 and "columns named twice: body" in done.stderr
+    lines = tmp_path / "list.jsonl"
+    lines.write_text('{"title": ["a", "b"], "body": "Text."}\n', encoding="utf-8")
+    done = run_chapbook("import", "jsonl", str(lines), cwd=root)
+    assert done.code == 1 and "'title' must be text or a number, not list" in done.stderr
+    assert list((root / "manuscripts").iterdir()) == []

@@ -110,6 +110,8 @@ _CONVERT: dict[str, Callable[[str], Any]] = {"work.year": parse_year, "date": _d
 def _value(name: str, value: Any) -> Any:
     if name in _LISTS:
         return split_list(value, _LISTS[name])
+    if isinstance(value, list | dict):  # a JSON value that is no text: never written as repr
+        raise ValueError(f"'{name}' must be text or a number, not {type(value).__name__}")
     if isinstance(value, int | float) and not isinstance(value, bool) and name != "work.year":
         return value
     text = str(value).strip() if name != "body" else str(value)

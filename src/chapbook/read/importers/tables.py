@@ -55,6 +55,10 @@ def csv_table(raw: bytes, where: Location, required: Sequence[str],
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [name.strip() for name in next(reader, [])]
+        twice = sorted({name for name in header if name and header.count(name) > 1})
+        if twice:  # a row could keep only one of the two: nothing is silently lost
+            return error("import-bad-file", f"columns named twice: {', '.join(twice)}",
+                         where.at_line(1), "rename or remove one of each pair")
         missing = [name for name in required if name not in header]
         if missing:
             return error("import-bad-file", f"missing columns: {', '.join(missing)}",
