@@ -6,10 +6,12 @@ BIN    := $(VENV)/bin
 .PHONY: book test lint typecheck unit clean visual-refresh fuzz
 
 book: $(VENV)/.installed
+	@$(MAKE) --no-print-directory script-fonts
 	$(BIN)/chapbook build
 	@echo "Outputs are in build/:" && ls -1 build/*.epub build/*.pdf
 
 test: $(VENV)/.installed-test
+	@$(MAKE) --no-print-directory test-fonts
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -q -n auto --dist loadfile
@@ -43,6 +45,33 @@ fast-fonts:
 		(apt-get update -qq && apt-get install -y -qq libharfbuzz-subset0) \
 			|| echo "could not install libharfbuzz-subset0: PDFs will take longer"; \
 	fi
+
+# The built-in styles set the scripts their fonts lack (Devanagari, Arabic, Thai, Tibetan...)
+# in Debian's Noto faces; without them WeasyPrint takes whatever the machine has, or prints
+# boxes. Checked on every run, not once per .venv (a query of milliseconds), so that a
+# .venv made before, or a package removed since, still gets them.
+.PHONY: script-fonts test-fonts
+script-fonts:
+	@$(call noto_fonts,fonts-noto-core,the built-in styles set most scripts in its Noto faces)
+
+# The tests need the CJK faces too (Chinese, Japanese, Korean, each in its own faces).
+test-fonts:
+	@$(call noto_fonts,fonts-noto-core fonts-noto-cjk,the tests print every script with them)
+
+# $(1): Debian font packages to install if missing, $(2): why. fontconfig's cache is brought
+# up to date after (the package's trigger does it too; this costs nothing if so).
+define noto_fonts
+	missing=""; for package in $(1); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" \
+			|| missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian's$$missing: $(2)."; \
+		(apt-get update -qq && apt-get install -y -qq$$missing \
+			&& { command -v fc-cache >/dev/null && fc-cache || true; }) \
+			|| echo "could not install$$missing: scripts without a font will print as boxes"; \
+	fi
+endef
 
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e '.[test]'

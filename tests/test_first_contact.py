@@ -73,7 +73,7 @@ def test_a_review_copied_off_a_website_builds_in_a_fresh_project(tmp_path: Path)
     done = run_chapbook("build", "--format", "epub", cwd=tmp_path)
     assert done.code == 0, done.stderr
     document = Epub(tmp_path / "build" / "everything.epub").read("EPUB/lighthouse.xhtml")
-    assert "<cite>The Lighthouse Keeper\u2019s Daughter</cite></p>" in document.decode()
+    assert "<cite><bdi>The Lighthouse Keeper\u2019s Daughter</bdi></cite></p>" in document.decode()
     assert "(other)" not in document.decode()
 
 

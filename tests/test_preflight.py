@@ -1,16 +1,20 @@
 """Glyph preflight: characters no font covers are found before rendering, with a location;
-fallback fonts fill the gaps; languages without hyphenation degrade to a note."""
+fallback fonts fill the gaps; languages without hyphenation degrade to a note. (What the
+machine's own fonts draw, and blank glyphs, are in test_no_tofu.py.)"""
 
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from chapbook.build.options import BuildOptions
 from chapbook.build.plan import plan
-from chapbook.pdf.unicode_scripts import script_of, suggestion
+from chapbook.pdf.fontconfig import fontconfig_language
+from chapbook.pdf.unicode_scripts import install_package, script_of, suggestion
+from chapbook.render.styles import load_style
 
 from .conftest import GOOD_REVIEW, MINIMAL_CONFIG, REPO, run_chapbook, write_project
 
@@ -54,21 +58,52 @@ def test_scripts_and_suggestions() -> None:
     assert suggestion("Devanagari").family == "Noto Sans Devanagari"
     assert suggestion("Hebrew").package == "fonts-noto-core"
     assert script_of("\U0001f600") == "Emoji"
+    assert script_of("\ue000") == "Private use" and script_of(UNASSIGNED) == "Unassigned"
+    assert script_of("ᐃ") == "Canadian Aboriginal"
+    assert suggestion("Canadian Aboriginal").family == "Noto Sans Canadian Aboriginal"
+    assert install_package("Korean") == "fonts-noto-cjk"
+    assert install_package("Tamil") == "fonts-noto-core"
+
+
+def test_languages_as_fontconfig_names_them() -> None:
+    assert [fontconfig_language(tag) for tag in ("ja", "zh-Hant", "zh-Hant-HK", "zh-Hans",
+                                                  "pt-BR", "sr-Latn-RS", "mn-Mong")] == \
+        ["ja", "zh-tw", "zh-tw", "zh-cn", "pt-br", "sr-rs", "mn"]
+
+
+UNASSIGNED = "\u0378"  # no character yet: no font of any machine has it
 
 
 def test_missing_glyphs_are_located_warnings_with_a_suggestion(tmp_path: Path) -> None:
     config = MINIMAL_CONFIG.replace('editors = ["Ed Itor"]',
-                                    f'editors = ["Ed Itor"]\ndedication = "{ARABIC_TEXT}"')
-    root = write_project(tmp_path / "p", {"ar.md": ARABIC}, config)
+                                    f'editors = ["Ed Itor"]\ndedication = "{UNASSIGNED}"')
+    text = f"A sign: {UNASSIGNED}, and a private one: \ue000."
+    root = write_project(tmp_path / "p", {"box.md": GOOD_REVIEW + f"\n{text}\n"}, config)
     result = run_chapbook("check", cwd=root)
     assert result.code == 0, result.stderr  # a warning, not an error
-    line = ARABIC.splitlines().index(ARABIC_TEXT) + 1
-    assert (f"manuscripts/ar.md:{line}: warning: no font of style 'classic' covers 'م' "
-            "(U+0645), 'ر' (U+0631), 'ح' (U+062D), 'ب' (U+0628) and 3 more (Arabic) "
-            "[missing-glyph]") in result.stderr
-    assert "Noto Naskh Arabic (Debian package fonts-noto-core)" in result.stderr
-    assert "chapbook.toml:8: warning: no font of style 'classic' covers" in result.stderr
+    line = (GOOD_REVIEW + f"\n{text}\n").splitlines().index(text) + 1
+    assert (f"manuscripts/box.md:{line}: warning: no font covers '{UNASSIGNED}' (U+0378) "
+            "(Unassigned): neither style 'classic' nor its fallback fonts, nor any font of "
+            "this machine; it would print as a box [missing-glyph]") in result.stderr
+    assert "covers '\ue000' (U+E000) (Private use)" in result.stderr
+    assert "only a font made for such characters draws them" in result.stderr
+    assert "chapbook.toml:8: warning: no font covers" in result.stderr
     assert run_chapbook("check", "--strict", cwd=root).code == 1
+
+
+def test_the_hint_names_the_debian_package_to_install() -> None:
+    from chapbook.pdf.preflight import _install_hint
+
+    style, _ = load_style("classic", REPO)
+    assert style is not None
+    missing = replace(style, script_fonts=("Noto Serif Devanagari Not Installed",))
+    assert _install_hint("Devanagari", missing).startswith(
+        "install Debian's fonts-noto-core (apt-get install fonts-noto-core), which has Noto "
+        "Serif Devanagari Not Installed, or add a font for Devanagari to "
+        "press.fallback_fonts")
+    korean = replace(style, script_fonts=("Noto Korean Not Installed",))
+    assert "(apt-get install fonts-noto-cjk), which has Noto Korean Not Installed" in \
+        _install_hint("Korean", korean)
 
 
 @pytest.fixture(scope="module")
@@ -107,16 +142,17 @@ def test_a_missing_fallback_font_is_a_config_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize("style", ["classic", "magazine", "pocket"])
 def test_the_sample_needs_no_missing_glyph_in_any_style(style: str) -> None:
     the_plan = plan(REPO, BuildOptions(style=style))
-    assert [str(d) for d in the_plan.diagnostics if d.code == "missing-glyph"] == []
+    assert [str(d) for d in the_plan.diagnostics
+            if d.code in ("missing-glyph", "blank-glyph")] == []
     languages = {p.language for book in the_plan.anthologies for p in book.pieces}
     assert {"en", "fr", "ko"} <= languages
 
 
 def test_a_glyph_missing_only_from_a_footnote_is_found(tmp_path: Path) -> None:
-    noted = GOOD_REVIEW + f"\nA claim.[^1]\n\n[^1]: Said in {ARABIC_TEXT[:5]}.\n"
+    noted = GOOD_REVIEW + f"\nA claim.[^1]\n\n[^1]: Said in {UNASSIGNED}.\n"
     root = write_project(tmp_path / "p", {"noted.md": noted})
     result = run_chapbook("check", cwd=root)
-    assert result.code == 0 and "covers 'م' (U+0645)" in result.stderr, result.stderr
+    assert result.code == 0 and "covers '\u0378' (U+0378)" in result.stderr, result.stderr
 
 
 def test_the_quick_glyph_check_sees_every_printed_character() -> None:

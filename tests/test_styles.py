@@ -10,7 +10,9 @@ import pytest
 from chapbook.build.options import BuildOptions
 from chapbook.build.plan import plan
 from chapbook.core.diagnostics import Location
+from chapbook.core.labels import ENGLISH
 from chapbook.core.manuscript import Manuscript, Work
+from chapbook.render.context import MarkupLabels, book_labels, isolated
 from chapbook.render.epub_documents import render_epub
 from chapbook.render.print_html import render_print
 from chapbook.render.styles import Style, builtin_style_names, builtin_styles_dir, load_style
@@ -55,8 +57,8 @@ def test_child_style_cascades_style_sheets_and_inherits_templates() -> None:
     assert Path(magazine.environment.get_template("print/book.html.j2").filename or "") \
         .is_relative_to(builtin_styles_dir() / "classic")
     assert "kicker" in magazine.environment.get_template("partials/review.html.j2").render(
-        piece=_piece(), piece_id=lambda p: "x", credit_labels={"film": "By"},
-        body_html=lambda p: "")
+        piece=_piece(), piece_id=lambda p: "x", labels_of=lambda p: MarkupLabels(ENGLISH),
+        isolated=isolated, body_html=lambda p: "")
     # pocket takes its Korean font from classic's folder
     assert any(f.path.parent.parent.name == "classic" for f in style("pocket").fonts)
 
@@ -113,7 +115,8 @@ def test_project_styles_override_extend_and_inherit(project_with_styles: Path) -
         "OVERRIDDEN PART"
     about = house.environment.get_template("partials/about.html.j2")
     assert Path(about.filename or "").is_relative_to(root)  # the project's, extending
-    assert "About" in about.render(book=the_book(root))  # ... the built-in one
+    book = the_book(root)
+    assert "About" in about.render(book=book, l=MarkupLabels(book_labels(book)))  # built-in
     the_plan = plan(root, BuildOptions())
     book = the_plan.anthologies[0]
     printed = render_print(book, house, book.config.print.page_setup("print"))

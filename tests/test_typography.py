@@ -102,7 +102,7 @@ def test_lang_and_dir_reach_the_piece_element_in_both_editions(tmp_path: Path) -
     assert 'id="piece-ar" lang="ar" dir="rtl"' in html
     assert 'id="piece-explicit" lang="en" dir="rtl"' in html
     assert 'id="piece-en" lang="en" dir="ltr"' in html
-    assert '<span class="entry-title" lang="ar">' in html  # the contents entry too
+    assert '<span class="entry-title" lang="ar" dir="rtl">' in html  # the contents entry too
     documents = {d.file_name: d.xhtml for d in render_epub(book, style).documents}
     assert 'xml:lang="ar"' in documents["ar.xhtml"]
     assert 'dir="rtl"' in documents["ar.xhtml"] and 'dir="ltr"' in documents["en.xhtml"]

@@ -15,6 +15,8 @@ from chapbook.core.anthology import Anthology, Part
 from chapbook.core.config import AnthologyConfig, PartConfig, Press, Project, Selection
 from chapbook.core.diagnostics import Diagnostic, Location, error, info, warning
 from chapbook.core.images import ImageAsset, ImageRefusal, resolve_image
+from chapbook.core.labels import LabelOverrides, labels_for, merge_tables
+from chapbook.core.locales import language_name
 from chapbook.core.manuscript import Manuscript
 from chapbook.core.pagesetup import css_length, trim_size
 from chapbook.read.body import render_body
@@ -47,6 +49,7 @@ def collect(project: Project, pool: Sequence[Manuscript],
         if anthology:
             books.append(anthology)
             problems.extend(long_contents(anthology, project, index))
+            problems.extend(untranslated_labels(anthology, project, index))
     problems.extend(d for book in books for d in missing_bios(book, project))
     return books, list(dict.fromkeys(problems))  # books share the press: say things once
 
@@ -86,6 +89,10 @@ class _BookCollector:
     def sort_name(self, name: str) -> str:
         return sort_name(name, self.project)
 
+    @property
+    def language(self) -> str:
+        return self.book.language or self.project.config.press.language
+
     def collect(self) -> Anthology | None:
         book = self.book
         foreword = self._foreword()
@@ -102,17 +109,21 @@ class _BookCollector:
         all_pieces = ((foreword,) if foreword else ()) + pieces
         back = book.back
         press = self.project.config.press
+        language = self.language
+        # The book carries the project's label overrides merged under its own.
+        labels = merge_tables(self.project.config.labels, book.labels)
         return Anthology(
-            config=book, press=press, pieces=pieces, foreword=foreword,
-            contributors=backmatter.contributors(all_pieces, self.sort_name, self._bio)
-            if back.contributors else (),
-            language=book.language or press.language,
+            config=book.model_copy(update={"labels": labels}), press=press, pieces=pieces,
+            foreword=foreword,
+            contributors=backmatter.contributors(all_pieces, self.sort_name, self._bio,
+                                                 language) if back.contributors else (),
+            language=language,
             identifier=_identifier(press, book),
             date=_publication_date(book, all_pieces),
             parts=tuple(self._part(n, title, intro, run)
                         for n, (title, intro, run) in enumerate(parts, 1) if title),
-            works=backmatter.works_index(pieces) if back.works_index else (),
-            tag_index=backmatter.tag_index(pieces) if back.tags_index else (),
+            works=backmatter.works_index(pieces, language) if back.works_index else (),
+            tag_index=backmatter.tag_index(pieces, language) if back.tags_index else (),
             acknowledgements=backmatter.acknowledgements(all_pieces)
             if back.acknowledgements else (),
             press_about_html=self._markdown(press.about, press.language, "press",
@@ -132,8 +143,10 @@ class _BookCollector:
             return self._explicit_parts(exclude)
         pieces = self._choose(book.pieces, book.select, ("pieces",), exclude)
         if book.group_by:
-            return [(title, None, run)
-                    for title, run in group_pieces(pieces, book.group_by, self.sort_name)]
+            labels = labels_for(self.language, LabelOverrides.from_table(
+                merge_tables(self.project.config.labels, book.labels)))
+            return [(title, None, run) for title, run
+                    in group_pieces(pieces, book.group_by, self.sort_name, labels)]
         return [(None, None, pieces)]
 
     def _explicit_parts(self, exclude: Manuscript | None) -> list[tuple[str | None, str | None,
@@ -187,9 +200,8 @@ class _BookCollector:
 
     def _part(self, number: int, title: str, introduction: str | None,
               pieces: list[Manuscript]) -> Part:
-        language = self.book.language or self.project.config.press.language
         slug = f"part-{number}"
-        intro = self._markdown(introduction, language, slug,
+        intro = self._markdown(introduction, self.language, slug,
                                self.where("part", number - 1, "introduction")
                                ) if introduction else None
         if not pieces:
@@ -271,6 +283,28 @@ def _publication_date(book: AnthologyConfig, pieces: Sequence[Manuscript]) -> dt
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     dates = [m.date for m in pieces if m.date]
     return max(dates) if dates else dt.date(1970, 1, 1)
+
+
+def untranslated_labels(anthology: Anthology, project: Project,
+                        index: int) -> list[Diagnostic]:
+    """One note per book whose words (its own, or a piece's byline and credits) are shown
+    in English for want of a translation: which languages, how many labels, which."""
+    overrides = LabelOverrides.from_table(anthology.config.labels)
+    languages = dict.fromkeys([anthology.language, *(p.language for p in anthology.all_pieces)])
+    gaps = []
+    for language in languages:
+        missing = labels_for(language, overrides).missing()
+        if missing:
+            shown = ", ".join(missing[:8]) + (", ..." if len(missing) > 8 else "")
+            name = language_name(language, "en")
+            gaps.append(f"{name} ({language}): {len(missing)} ({shown})")
+    if not gaps:
+        return []
+    return [info("label-untranslated", f"anthology '{anthology.slug}': labels in English for "
+                 "want of a translation, " + "; ".join(gaps),
+                 project.location_of("anthology", index, "language"),
+                 "add a catalog (see README, Translating chapbook), or give the words in "
+                 "[labels.<language>] in chapbook.toml")]
 
 
 def missing_bios(anthology: Anthology, project: Project) -> list[Diagnostic]:

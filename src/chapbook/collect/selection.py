@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from chapbook.core.collation import sort_key
 from chapbook.core.config import Selection
+from chapbook.core.labels import ENGLISH, Labels
+from chapbook.core.locales import language_name
 from chapbook.core.manuscript import WORK_KINDS, Manuscript, parse_rating
 
 SortName = Callable[[str], str]  # 'Mira Seo' -> 'Seo, Mira'
@@ -60,21 +63,19 @@ def _order_key(name: str, sort_name: SortName) -> Callable[[Manuscript], Any]:
     return keys[name]
 
 
-_KIND_TITLES = {"film": "Films", "series": "Series", "book": "Books", "album": "Albums",
-                "game": "Games", "play": "Plays", "podcast": "Podcasts", "other": "Other works"}
-
-
-def group_pieces(pieces: Sequence[Manuscript], group_by: str,
-                 sort_name: SortName) -> list[tuple[str, list[Manuscript]]]:
-    """Split ordered pieces into titled groups; groups in a natural order, pieces kept in order.
+def group_pieces(pieces: Sequence[Manuscript], group_by: str, sort_name: SortName,
+                 labels: Labels = ENGLISH) -> list[tuple[str, list[Manuscript]]]:
+    """Split ordered pieces into groups titled in the book's language (`labels`); groups in
+    a natural order (names and tags as that language sorts them), pieces kept in order.
 
     A piece goes in one group only: for `tag`, the group of its first tag.
     """
     groups: dict[Any, list[Manuscript]] = {}
     for piece in pieces:
         groups.setdefault(_group_value(piece, group_by), []).append(piece)
-    ordered = sorted(groups, key=lambda value: _group_rank(value, group_by, sort_name))
-    return [(_group_title(value, group_by), groups[value]) for value in ordered]
+    collate = sort_key(labels.language)
+    ordered = sorted(groups, key=lambda value: _group_rank(value, group_by, sort_name, collate))
+    return [(_group_title(value, group_by, labels), groups[value]) for value in ordered]
 
 
 def _group_value(piece: Manuscript, group_by: str) -> Any:
@@ -91,21 +92,25 @@ def _group_value(piece: Manuscript, group_by: str) -> Any:
     return values[group_by]
 
 
-def _group_rank(value: Any, group_by: str, sort_name: SortName) -> tuple[int, Any]:
+def _group_rank(value: Any, group_by: str, sort_name: SortName,
+                collate: Callable[[str], bytes]) -> tuple[int, Any]:
     if value is None:
-        return (1, "")  # "Other" goes last
+        return (1, b"")  # "Other" goes last
     if group_by == "work.kind":
         return (0, WORK_KINDS.index(value))
     if group_by == "author":
-        return (0, sort_name(value).casefold())
-    return (0, value.casefold() if isinstance(value, str) else value)
+        return (0, collate(sort_name(value)))
+    return (0, collate(value) if isinstance(value, str) else value)
 
 
-def _group_title(value: Any, group_by: str) -> str:
+def _group_title(value: Any, group_by: str, labels: Labels) -> str:
     if value is None:
-        return "Other"
+        return labels.text("group_none")
     if group_by == "work.kind":
-        return _KIND_TITLES[value]
+        return labels.text(f"group_{value}")
     if group_by == "tag":
         return str(value).replace("-", " ").capitalize()
-    return str(value)
+    if group_by == "language":
+        name = language_name(str(value), labels.language)
+        return name[:1].upper() + name[1:]
+    return labels.digits(str(value)) if isinstance(value, int) else str(value)

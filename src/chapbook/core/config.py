@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from chapbook.core.diagnostics import Diagnostic, Location, error
+from chapbook.core.labels import override_problems
 from chapbook.core.manuscript import (
     LANGUAGE_PATTERN,
     SLUG_PATTERN,
@@ -26,6 +27,10 @@ CONFIG_NAME = "chapbook.toml"
 GROUP_KEYS = ("work.kind", "work.year", "work.platform", "year", "tag", "author", "language")
 ORDER_KEYS = ("date", "-date", "title", "-title", "rating", "-rating", "author", "-author",
               "work", "-work")
+
+
+# [labels]: `key = "text"` for every language, `[labels.<lang>]` tables of them for one.
+LabelTable = dict[str, str | dict[str, str]]
 
 
 class _Schema(BaseModel):
@@ -145,6 +150,8 @@ class AnthologyConfig(_Schema):
     edition: str | None = Field(None, description="Edition statement, e.g. 'First edition'.")
     cover: str | None = Field(None, description="Cover image (JPEG or PNG) inside the "
                               "project; default: one generated from the title page.")
+    labels: LabelTable = Field({}, description="This book's own label overrides, as the "
+                               "top-level [labels] table.")
 
     @model_validator(mode="after")
     def _known_order(self) -> AnthologyConfig:
@@ -159,6 +166,8 @@ class AnthologyConfig(_Schema):
 
 class Config(_Schema):
     press: Press = Press()
+    labels: LabelTable = Field({}, description="Words chapbook writes, by label key: strings "
+                               "for every language, [labels.<lang>] tables for one.")
     contributors: dict[str, ContributorInfo] = {}
     anthology: list[AnthologyConfig] = Field(min_length=1)
     manuscripts: str = Field("manuscripts", description="Folder of the manuscript pool.")
@@ -216,7 +225,33 @@ def load_project(root: Path) -> tuple[Project | None, list[Diagnostic]]:
         config = Config.model_validate(data)
     except ValidationError as exc:
         return None, [_config_error(item, lines, where) for item in exc.errors()]
-    return Project(root, config, where, lines), []
+    project = Project(root, config, where, lines)
+    problems = label_problems(project)
+    return (None, problems) if problems else (project, [])
+
+
+def label_problems(project: Project) -> list[Diagnostic]:
+    """Overrides of labels that do not exist, or whose placeholders are not the label's;
+    tables named by something that is not a language tag."""
+    tables: list[tuple[tuple[str | int, ...], LabelTable]] = [(("labels",), project.config.labels)]
+    tables += [(("anthology", n, "labels"), book.labels)
+               for n, book in enumerate(project.config.anthology)]
+    problems = []
+    for prefix, table in tables:
+        problems += [error("config-invalid", f"'{_display_path((*prefix, tag))}': a table of "
+                           "labels must be named by a language tag such as ko or pt-BR",
+                           project.location_of(*prefix, tag))
+                     for tag, value in table.items()
+                     if isinstance(value, dict) and not re.fullmatch(LANGUAGE_PATTERN, tag)]
+        for found in override_problems(table):
+            path = (*prefix, *found.path)
+            code = "unknown-label" if found.kind == "unknown" else "bad-label"
+            problems.append(error(code, f"'{_display_path(path)}': {found.message}",
+                                  project.location_of(*path),
+                                  "the labels and their placeholders are listed in "
+                                  "src/chapbook/core/labels.py (see README, Translating "
+                                  "chapbook)"))
+    return problems
 
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")

@@ -13,6 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from chapbook.core.diagnostics import Location
 from chapbook.core.images import ImageAsset
+from chapbook.core.labels import ENGLISH, Labels
 
 WORK_KINDS = ("film", "series", "book", "album", "game", "play", "podcast", "other")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -104,9 +105,12 @@ class Rating:
 
     @property
     def text(self) -> str:
-        if self.label:
-            return f"{self.label} ({_number(self.value)} out of {self.scale})"
-        return f"{_number(self.value)} out of {self.scale}"
+        """'4 out of 5', 'B+ (4 out of 5)': in English; `text_in` for other languages."""
+        return self.text_in(ENGLISH)
+
+    def text_in(self, labels: Labels) -> str:
+        """'5점 만점에 4점': the rating's labels and numbers in a language."""
+        return labels.rating(self.value, self.scale, self.label)
 
     @property
     def short(self) -> str:

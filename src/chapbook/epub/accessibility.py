@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from chapbook.core.labels import ENGLISH, Labels
 from chapbook.render.epub_documents import EpubRendition
 
 XHTML_NS = "{http://www.w3.org/1999/xhtml}"
@@ -68,7 +69,7 @@ def accessibility_metadata(rendition: EpubRendition, certifier: str) -> list[tup
         meta.append(("schema:accessModeSufficient", "textual"))
     meta += [("schema:accessibilityFeature", feature) for feature in _features(found)]
     meta.append(("schema:accessibilityHazard", "none"))
-    meta.append(("schema:accessibilitySummary", summary(found)))
+    meta.append(("schema:accessibilitySummary", summary(found, rendition.labels)))
     if found.all_described and found.has_toc and found.reflowable:
         meta.append(("dcterms:conformsTo", CONFORMANCE))
         meta.append(("a11y:certifiedBy", certifier))
@@ -91,18 +92,20 @@ def _features(found: Findings) -> list[str]:
     return features
 
 
-def summary(found: Findings) -> str:
-    """A sentence or three for people choosing a book, in plain words."""
-    parts = ["This publication has a table of contents and headings for every section, "
-             "in reading order" + (", and an index of works." if found.has_index else ".")]
+def summary(found: Findings, labels: Labels = ENGLISH) -> str:
+    """A sentence or three for people choosing a book, in plain words, in its language."""
+    parts = [labels.text("a11y_navigation_index" if found.has_index else "a11y_navigation")]
     if found.content_images:
-        parts.append("Every image has a text description." if found.all_described else
-                     f"{found.content_images - found.described_images} of "
-                     f"{found.content_images} images have no text description.")
+        missing = found.content_images - found.described_images
+        parts.append(labels.text("a11y_images_described") if found.all_described else
+                     labels.counted("a11y_images_undescribed", missing,
+                                    missing=labels.number(missing),
+                                    total=labels.number(found.content_images)))
     else:
-        parts.append("Apart from the cover, it has no images; the cover has a text "
-                     "description." if found.cover_described else "It has no images.")
+        parts.append(labels.text("a11y_cover_only" if found.cover_described
+                                 else "a11y_no_images"))
     if found.reflowable:
-        parts.append("Text can be resized and restyled in the reading system.")
-    parts.append("No accessibility hazards are known.")
-    return " ".join(parts)
+        parts.append(labels.text("a11y_resizable"))
+    parts.append(labels.text("a11y_no_hazards"))
+    # Chinese and Japanese sentences end in a full-width stop and run on without a space.
+    return ("" if labels.locale.language in ("ja", "zh") else " ").join(parts)

@@ -20,6 +20,7 @@ from chapbook.core.files import replace_file
 from chapbook.core.hashing import digest
 from chapbook.core.images import CoverImage
 from chapbook.pdf.worker import generate_cover
+from chapbook.render.context import MarkupLabels, book_labels
 from chapbook.render.styles import Style
 
 if TYPE_CHECKING:
@@ -93,11 +94,16 @@ def _failed(slug: str, exc: Exception) -> tuple[None, list[Diagnostic]]:
 
 
 def cover_alt(anthology: Anthology) -> str:
-    """'Cover: Comfort Watches: Reviews of... Edited by A and B. Lantern Street Press.'"""
-    title = anthology.title + (f": {anthology.config.subtitle}"
-                               if anthology.config.subtitle else "")
-    editors = (f" Edited by {' and '.join(anthology.editors)}." if anthology.editors else "")
-    return f"Cover: {title}.{editors} {anthology.press.name}."
+    """'Cover: Comfort Watches: Reviews of... Edited by A and B. Lantern Street Press.',
+    in the book's language."""
+    labels = book_labels(anthology)
+    subtitle = anthology.config.subtitle
+    title = (labels.text("title_with_subtitle", title=anthology.title, subtitle=subtitle)
+             if subtitle else anthology.title)
+    if anthology.editors:
+        return labels.text("cover_alt_edited", title=title, press=anthology.press.name,
+                           names=labels.names(anthology.editors))
+    return labels.text("cover_alt", title=title, press=anthology.press.name)
 
 
 def palette(anthology: Anthology) -> int:
@@ -117,7 +123,8 @@ def title_size(title: str) -> str:
 def render_cover_html(anthology: Anthology, style: Style) -> str:
     template = style.environment.get_template("cover/cover.html.j2")
     return template.render(book=anthology, palette=palette(anthology),
-                           title_size=title_size(anthology.title))
+                           title_size=title_size(anthology.title),
+                           l=MarkupLabels(book_labels(anthology)))
 
 
 @dataclass(frozen=True)

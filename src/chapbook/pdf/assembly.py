@@ -35,6 +35,7 @@ from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf, String
 
 from chapbook.core.files import replace_file
 from chapbook.core.hashing import digest, file_digest
+from chapbook.core.language import direction
 from chapbook.pdf import fontmerge
 from chapbook.pdf.revision import Revision
 
@@ -350,6 +351,10 @@ def _metadata(book: Pdf, front: Pdf, language: str) -> None:
     for key, value in front.docinfo.items():
         book.docinfo[key] = value
     book.Root.Lang = String(language)
+    if direction(language) == "rtl":  # viewers show the spreads right to left
+        if Name.ViewerPreferences not in book.Root:
+            book.Root.ViewerPreferences = Dictionary()
+        book.Root.ViewerPreferences.Direction = Name.R2L
 
 
 def _destinations(book: Pdf, links: BookLinks) -> None:

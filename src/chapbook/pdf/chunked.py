@@ -30,13 +30,20 @@ from markupsafe import escape
 from chapbook.core.anthology import Anthology
 from chapbook.core.diagnostics import Diagnostic
 from chapbook.core.hashing import digest
+from chapbook.core.language import direction
 from chapbook.core.pagesetup import PageSetup
 from chapbook.core.workers import LazyPool
 from chapbook.pdf import assembly
 from chapbook.pdf.chunkcache import ChunkCache
 from chapbook.pdf.jobs import NO_FURNITURE_CSS, ChunkJob, ChunkResult, book_images
 from chapbook.pdf.worker import render_chunk
-from chapbook.render.context import back_sections, bookmark, piece_id, running_head
+from chapbook.render.context import (
+    back_sections,
+    bookmark,
+    contents_title,
+    piece_id,
+    running_head,
+)
 from chapbook.render.print_html import BodyRun, PrintSelection, body_runs, render_print
 from chapbook.render.styles import Style
 
@@ -214,7 +221,10 @@ class ChunkedPdf:
         css = (f"@page :first {{ counter-reset: page {chunk.first_folio} }}\n"
                ".furniture-page { height: 1px; }\n"
                ".furniture-page + .furniture-page { break-before: page; }\n"
-               ".furniture-start { string-set: verso-head attr(data-verso-head); }\n")
+               ".furniture-start { string-set: verso-head attr(data-verso-head); }\n"
+               # a right-to-left book shows the book or part on its right-hand pages
+               'html[dir="rtl"] .furniture-start '
+               "{ string-set: running-head attr(data-verso-head); }\n")
         return self._job(html, css)
 
     def _job(self, html: str, extra_css: str) -> _Keyed:
@@ -332,7 +342,7 @@ def _book_links(results: Sequence[ChunkResult], offsets: Sequence[int]) -> tuple
 
 def outline(anthology: Anthology) -> list[assembly.OutlineEntry]:
     """The bookmarks a single pass makes: contents, foreword, parts with pieces, back."""
-    entries = [assembly.OutlineEntry("Contents", "contents-title", 1)]
+    entries = [assembly.OutlineEntry(contents_title(anthology), "contents-title", 1)]
     if anthology.foreword:
         entries.append(assembly.OutlineEntry(bookmark(anthology.foreword),
                                              piece_id(anthology.foreword), 1))
@@ -366,8 +376,9 @@ def furniture_html(anthology: Anthology, runs: Sequence[BodyRun], result: ChunkR
                          f'{escape(running_head(piece))}">{start}'
                          f"{_blocks(spans.get(piece_id(piece), 1))}</article>")
             start = ""
-    return (f'<html lang="{escape(anthology.language)}" class="profile-print"><body>'
-            + "".join(parts) + "</body></html>")
+    # dir: the pages take the sides (and heads) of the book's pages, left first if rtl
+    return (f'<html lang="{escape(anthology.language)}" dir="{direction(anthology.language)}"'
+            ' class="profile-print"><body>' + "".join(parts) + "</body></html>")
 
 
 def _blocks(count: int) -> str:

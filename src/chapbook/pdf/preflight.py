@@ -1,33 +1,41 @@
 """Preflight: what the print edition would get wrong, found before anything is rendered.
 
-Glyphs: every character a book prints is looked up in the cmap of the style's fonts and
-the fallback fonts. A character none of them has would be drawn by whatever font the
-machine happens to have (so the book changes from machine to machine), or as a
-missing-glyph box; it is reported with the file and line where it first occurs, and a
-font to add. Hyphenation: a language Pyphen has no dictionary for is set unhyphenated,
-which is worth a note unless the language is not hyphenated anyway.
+Glyphs: every character a book prints is looked up in the faces WeasyPrint will try for
+its piece's language (see glyphs.py): the style's fonts, the fallback fonts, the style's
+script fonts, then the machine's fontconfig fallback. A character no face has would print
+as a .notdef box, and one whose face has an empty glyph for it as a blank: both are
+warnings (so `--strict` refuses the book) with the file and line where the character
+first occurs and what to install. A character only a font the style does not name draws
+is a note: the book would look different on another machine. Hyphenation: a language
+Pyphen has no dictionary for is set unhyphenated, which is worth a note unless the
+language is not hyphenated anyway.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
-from functools import cache
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pyphen
-from fontTools.ttLib import TTFont
 
 from chapbook.core.anthology import Anthology
 from chapbook.core.config import Project
 from chapbook.core.diagnostics import Diagnostic, Location, error, info, warning
 from chapbook.core.language import primary_language
 from chapbook.core.manuscript import Manuscript
-from chapbook.pdf.unicode_scripts import describe, script_of, suggestion
+from chapbook.pdf.fontconfig import family_file, fontconfig_available
+from chapbook.pdf.glyphs import Drawn, FaceStack, face_stack
+from chapbook.pdf.unicode_scripts import (
+    UNDRAWN_SCRIPTS,
+    describe,
+    install_package,
+    script_of,
+    suggestion,
+)
 from chapbook.render.print_body import print_body
-from chapbook.render.styles import Style, load_style
+from chapbook.render.styles import Style, draws_nothing, load_style
 
 # Scripts that are not hyphenated (CJK, Thai, the Semitic scripts...): no dictionary needed.
 UNHYPHENATED = frozenset({"zh", "ja", "ko", "th", "lo", "km", "my", "ar", "he", "fa", "ur",
@@ -47,33 +55,75 @@ def preflight(project: Project, books: Sequence[Anthology],
                               project.fallback_fonts)
         if style is None:
             continue  # the build reports an unknown or broken style
-        covered = coverage(style.all_font_files)
+        glyphs = GlyphCheck(style)
         for piece in _pieces(book):
             if (style.name, piece.slug) not in checked:
                 checked.add((style.name, piece.slug))
-                problems += piece_glyphs(piece, covered, style, project.root)
+                problems += glyphs.piece(piece, project.root)
         if (style.name, "") not in checked:
             checked.add((style.name, ""))
-            problems += _config_glyphs(project, covered, style)
-    return problems + hyphenation_notes(books)
+            problems += _config_glyphs(project, glyphs, book.language)
+    return list(dict.fromkeys(problems)) + hyphenation_notes(books)
 
 
 def _pieces(book: Anthology) -> list[Manuscript]:
     return ([book.foreword] if book.foreword else []) + list(book.pieces)
 
 
-def piece_glyphs(piece: Manuscript, covered: frozenset[int], style: Style,
-                 root: Path) -> list[Diagnostic]:
-    """One warning per script a piece needs and the style's fonts lack."""
-    quick = _unprinted_text(piece)
-    if quick is not None and not uncovered(quick, covered):
-        return []  # the usual case, found without making the print body
-    missing = uncovered(_printed_text(piece), covered)
-    if not missing:
-        return []
-    source = _source_text(root / piece.source.path)
-    return [_missing_glyph(chars, piece.source.at_line(_first_line(source, chars)), style)
-            for chars in _by_script(missing)]
+class GlyphCheck:
+    """The glyph check of one style: a face stack per language, each character's face
+    found once, and a note per script drawn from a font the style does not name."""
+
+    def __init__(self, style: Style) -> None:
+        self.style = style
+        self.stacks: dict[str, FaceStack] = {}
+        self.noted: set[tuple[str, str]] = set()
+
+    def stack(self, language: str) -> FaceStack:
+        if language not in self.stacks:
+            self.stacks[language] = face_stack(self.style, language)
+        return self.stacks[language]
+
+    def piece(self, piece: Manuscript, root: Path) -> list[Diagnostic]:
+        """A warning per script a piece needs and no face draws, and a note per script
+        only a font of the machine draws."""
+        stack = self.stack(piece.language)
+        quick = _unprinted_text(piece)
+        if quick is not None and not self._unusual(quick, stack):
+            return []  # the usual case, found without making the print body
+        unusual = self._unusual(_printed_text(piece), stack)
+        if not unusual:
+            return []
+        source = _source_text(root / piece.source.path)
+        return self.diagnostics(unusual, stack, lambda chars: piece.source.at_line(
+            _first_line(source, chars)))
+
+    def text(self, text: str, language: str, where: Location | None) -> list[Diagnostic]:
+        stack = self.stack(language)
+        return self.diagnostics(self._unusual(text, stack), stack, lambda _: where)
+
+    @staticmethod
+    def _unusual(text: str, stack: FaceStack) -> list[str]:
+        """Characters of `text`, in order of appearance, that print as a box or a blank,
+        or come from a font the style does not name."""
+        return [char for char in dict.fromkeys(text) if not draws_nothing(char)
+                and ((drawn := stack.draw(char)) is None or drawn.blank
+                     or drawn.face.from_system)]
+
+    def diagnostics(self, chars: list[str], stack: FaceStack,
+                    where: Callable[[list[str]], Location | None]) -> list[Diagnostic]:
+        found: list[Diagnostic] = []
+        for group in _by_script(chars):
+            missing = [char for char in group if stack.draw(char) is None]
+            if missing:
+                found.append(_missing_glyph(missing, where(missing), self.style))
+            for drawn, same in _by_face(group, stack).items():
+                if drawn.blank:
+                    found.append(_blank_glyph(same, where(same), drawn))
+                elif (script_of(same[0]), drawn.face.name) not in self.noted:
+                    self.noted.add((script_of(same[0]), drawn.face.name))
+                    found.append(_system_font(same, where(same), drawn, self.style))
+        return found
 
 
 def _printed_text(piece: Manuscript) -> str:
@@ -101,22 +151,6 @@ def _fields(piece: Manuscript) -> list[str]:
     return fields
 
 
-def uncovered(text: str, covered: frozenset[int]) -> list[str]:
-    """Characters of `text`, in order of appearance, that no font covers."""
-    return [char for char in dict.fromkeys(text)
-            if ord(char) not in covered and not _needs_no_glyph(char)]
-
-
-def _needs_no_glyph(char: str) -> bool:
-    """Spaces, controls and format characters (ZWJ, soft hyphen, bidi marks, variation
-    selectors) are handled by the shaper, not drawn from a font."""
-    if char.isspace():
-        return True
-    return unicodedata.category(char) in ("Cc", "Cf", "Mn") and unicodedata.name(
-        char, "").startswith(("VARIATION", "ZERO", "SOFT", "LEFT-TO", "RIGHT-TO",
-                              "COMBINING GRAPHEME", "WORD J"))
-
-
 def _by_script(chars: Iterable[str]) -> list[list[str]]:
     groups: dict[str, list[str]] = {}
     for char in chars:
@@ -124,15 +158,63 @@ def _by_script(chars: Iterable[str]) -> list[list[str]]:
     return list(groups.values())
 
 
+def _by_face(chars: list[str], stack: FaceStack) -> dict[Drawn, list[str]]:
+    groups: dict[Drawn, list[str]] = {}
+    for char in chars:
+        drawn = stack.draw(char)
+        if drawn is not None:
+            groups.setdefault(drawn, []).append(char)
+    return groups
+
+
+def _named(chars: list[str]) -> str:
+    named = ", ".join(describe(char) for char in chars[:_SHOWN])
+    return named + (f" and {len(chars) - _SHOWN} more" if len(chars) > _SHOWN else "")
+
+
 def _missing_glyph(chars: list[str], where: Location | None, style: Style) -> Diagnostic:
     script = script_of(chars[0])
-    named = ", ".join(describe(char) for char in chars[:_SHOWN])
-    more = f" and {len(chars) - _SHOWN} more" if len(chars) > _SHOWN else ""
-    font = suggestion(script)
     return warning("missing-glyph",
-                   f"no font of style '{style.name}' covers {named}{more} ({script})", where,
-                   f"add a font for {script}, such as {font.family} (Debian package "
-                   f"{font.package}), to the style's fonts or to press.fallback_fonts")
+                   f"no font covers {_named(chars)} ({script}): neither style "
+                   f"'{style.name}' nor its fallback fonts, nor any font of this machine; "
+                   "it would print as a box", where, _install_hint(script, style))
+
+
+def _install_hint(script: str, style: Style) -> str:
+    """What to install, or to add, for a script no font covers."""
+    if script in UNDRAWN_SCRIPTS:
+        return ("only a font made for such characters draws them: add it to "
+                "press.fallback_fonts, or leave them out")
+    family = next((name for name in style.script_fonts if script.casefold() in
+                   name.casefold()), suggestion(script).family)
+    package = install_package(script)
+    if family_file(family) is not None:  # installed, and still without these characters
+        return (f"{family} is installed but lacks them: add a font that covers them "
+                "to press.fallback_fonts")
+    unseen = ("" if fontconfig_available() else " (fontconfig's fc-list and fc-match were "
+              "not found, so the machine's own fonts could not be checked)")
+    return (f"install Debian's {package} (apt-get install {package}), which has {family}, "
+            f"or add a font for {script} to press.fallback_fonts{unseen}")
+
+
+def _blank_glyph(chars: list[str], where: Location | None, drawn: Drawn) -> Diagnostic:
+    face = drawn.face
+    return warning("blank-glyph",
+                   f"{_named(chars)} ({script_of(chars[0])}) would print blank: {face.name} "
+                   f"({face.path}), the first font that has them, draws nothing for them",
+                   where, "add a font that draws them to press.fallback_fonts (it is tried "
+                   f"before {face.name})")
+
+
+def _system_font(chars: list[str], where: Location | None, drawn: Drawn,
+                 style: Style) -> Diagnostic:
+    face = drawn.face
+    return info("system-font",
+                f"{_named(chars)} ({script_of(chars[0])}) will be drawn with {face.name} "
+                f"({face.path}), a font of this machine that style '{style.name}' does "
+                "not name", where, "on another machine the book may look different: name "
+                "the family in the style's script_fonts, or add the file to "
+                "press.fallback_fonts")
 
 
 def _source_text(path: Path) -> str:
@@ -150,7 +232,7 @@ def _first_line(source: str, chars: list[str]) -> int | None:
     return source.count("\n", 0, min(positions)) + 1 if positions else None
 
 
-def _config_glyphs(project: Project, covered: frozenset[int], style: Style) -> list[Diagnostic]:
+def _config_glyphs(project: Project, glyphs: GlyphCheck, language: str) -> list[Diagnostic]:
     """Text from chapbook.toml that the books print: titles, dedications, bios..."""
     config = project.config
     texts: list[tuple[tuple[str | int, ...], str | None]] = [
@@ -165,23 +247,8 @@ def _config_glyphs(project: Project, covered: frozenset[int], style: Style) -> l
               for name, person in config.contributors.items()]
     problems = []
     for key, text in texts:
-        missing = uncovered(text or "", covered)
-        problems += [_missing_glyph(chars, project.location_of(*key), style)
-                     for chars in _by_script(missing)]
+        problems += glyphs.text(text or "", language, project.location_of(*key))
     return problems
-
-
-@cache
-def coverage(fonts: tuple[Path, ...]) -> frozenset[int]:
-    """Every code point some font in `fonts` has a glyph for."""
-    points: set[int] = set()
-    for path in fonts:
-        try:
-            with TTFont(path, lazy=True, fontNumber=0) as font:
-                points.update(font.getBestCmap() or {})
-        except Exception:  # an unreadable font covers nothing; WeasyPrint says why
-            continue
-    return frozenset(points)
 
 
 def _missing_fallbacks(project: Project) -> list[Diagnostic]:

@@ -18,6 +18,7 @@ from weasyprint.text.fonts import FontConfiguration
 from chapbook.core.anthology import Anthology
 from chapbook.core.diagnostics import Diagnostic
 from chapbook.core.files import atomic_target
+from chapbook.core.language import direction
 from chapbook.pdf.jobs import book_images
 from chapbook.pdf.weasy import (
     ProjectFetcher,
@@ -54,7 +55,7 @@ def write_pdf(anthology: Anthology, rendition: PrintRendition, target: Path,
             with atomic_target(target) as temporary:
                 document.write_pdf(str(temporary), pdf_variant=variant,
                                    pdf_identifier=anthology.identifier.encode(),
-                                   finisher=_page_labels(first_body))
+                                   finisher=_finisher(first_body, anthology.language))
     problems += [*log_diagnostics(messages, None), *refusals(fetcher)]
     return PdfResult(len(document.pages), first_body, tuple(problems), not fetcher.refused)
 
@@ -72,8 +73,9 @@ def _first_page_of(document: object, anchor: str) -> int:
     return 0
 
 
-def _page_labels(first_body: int) -> Callable[[object, pydyf.PDF], None]:
-    """Front matter is labelled i, ii, iii...; the body 1, 2, 3... as printed on the pages.
+def _finisher(first_body: int, language: str) -> Callable[[object, pydyf.PDF], None]:
+    """Page labels: front matter i, ii, iii...; the body 1, 2, 3... as printed on the
+    pages. A right-to-left book also asks viewers to show its spreads right to left.
 
     Added to the catalog as WeasyPrint finishes the file, so nothing is rewritten
     afterwards and PDF/A and PDF/UA structures stay intact.
@@ -84,5 +86,9 @@ def _page_labels(first_body: int) -> Callable[[object, pydyf.PDF], None]:
             numbers += [0, pydyf.Dictionary({"S": "/r"})]
         numbers += [first_body, pydyf.Dictionary({"S": "/D", "St": 1})]
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(numbers)})
+        if direction(language) == "rtl":  # beside PDF/UA's DisplayDocTitle, if set
+            preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+            preferences["Direction"] = "/R2L"
+            pdf.catalog["ViewerPreferences"] = preferences
 
     return finish

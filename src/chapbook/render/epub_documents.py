@@ -13,8 +13,10 @@ from lxml import etree
 from chapbook.core.anthology import Anthology
 from chapbook.core.diagnostics import Diagnostic, Location, error
 from chapbook.core.images import CoverImage
+from chapbook.core.labels import ENGLISH, Labels
 from chapbook.render.context import (
     back_sections,
+    book_labels,
     bookmark,
     environment,
     part_number,
@@ -71,6 +73,7 @@ class EpubRendition:
     stylesheet: str
     toc: tuple[TocEntry, ...] = ()
     landmarks: tuple[Landmark, ...] = ()
+    labels: Labels = ENGLISH  # the book's: its accessibility summary is in its language
 
 
 EPUB_CSS_HREF = "css/book.css"
@@ -115,13 +118,14 @@ def start_epub(anthology: Anthology, style: Style) -> EpubParts:
 def finish_epub(parts: EpubParts, cover: CoverImage | None) -> EpubRendition:
     """The front matter (with the cover, if any), the contents and the landmarks."""
     anthology, body, back = parts.anthology, list(parts.body), list(parts.back)
-    front = _front_documents(anthology, cover, parts.document)
+    labels = book_labels(anthology)
+    front = _front_documents(anthology, cover, parts.document, labels)
     toc = _toc([*body, *back])
-    landmarks = _landmarks(front, body, back)
-    nav = parts.document("epub/nav.xhtml.j2", NAV_FILE, "Contents", anthology.language,
-                         "nav", toc=toc, landmarks=landmarks)
+    landmarks = _landmarks(front, body, back, labels)
+    nav = parts.document("epub/nav.xhtml.j2", NAV_FILE, labels.text("contents"),
+                         anthology.language, "nav", toc=toc, landmarks=landmarks)
     stylesheet = parts.style.stylesheet_text("css/epub.css")
-    return EpubRendition((*front, nav, *body, *back), stylesheet, toc, landmarks)
+    return EpubRendition((*front, nav, *body, *back), stylesheet, toc, landmarks, labels)
 
 
 def malformed_documents(rendition: EpubRendition, style: Style) -> list[Diagnostic]:
@@ -142,20 +146,20 @@ _Document = Callable[..., EpubDocument]
 
 
 def _front_documents(anthology: Anthology, cover: CoverImage | None,
-                     document: _Document) -> list[EpubDocument]:
+                     document: _Document, labels: Labels) -> list[EpubDocument]:
     language = anthology.language
-    docs = [document("epub/cover.xhtml.j2", "cover.xhtml", "Cover", language, "cover",
-                     cover=cover)] if cover else []
+    docs = [document("epub/cover.xhtml.j2", "cover.xhtml", labels.text("cover"), language,
+                     "cover", cover=cover)] if cover else []
     docs.append(document("epub/titlepage.xhtml.j2", "titlepage.xhtml", anthology.title,
                          language, "titlepage"))
-    docs.append(document("epub/copyright.xhtml.j2", "copyright.xhtml", "Copyright", language,
-                         "copyright"))
+    docs.append(document("epub/copyright.xhtml.j2", "copyright.xhtml",
+                         labels.text("copyright"), language, "copyright"))
     if anthology.config.dedication:
-        docs.append(document("epub/dedication.xhtml.j2", "dedication.xhtml", "Dedication",
-                             language, "dedication"))
+        docs.append(document("epub/dedication.xhtml.j2", "dedication.xhtml",
+                             labels.text("dedication"), language, "dedication"))
     if anthology.config.epigraph:
-        docs.append(document("epub/epigraph.xhtml.j2", "epigraph.xhtml", "Epigraph",
-                             language, "epigraph"))
+        docs.append(document("epub/epigraph.xhtml.j2", "epigraph.xhtml",
+                             labels.text("epigraph"), language, "epigraph"))
     return docs
 
 
@@ -195,15 +199,16 @@ def _toc(documents: list[EpubDocument]) -> tuple[TocEntry, ...]:
 
 
 def _landmarks(front: list[EpubDocument], body: list[EpubDocument],
-               back: list[EpubDocument]) -> tuple[Landmark, ...]:
-    """Where a reading system jumps for 'cover', 'start', 'contents'..."""
+               back: list[EpubDocument], labels: Labels) -> tuple[Landmark, ...]:
+    """Where a reading system jumps for 'cover', 'start', 'contents'..., in the book's
+    language."""
     first_body = next(d for d in body if d.kind != "foreword")
     found = [Landmark(_LANDMARK_TYPES[d.kind], d.file_name, d.title if d.kind != "titlepage"
-                      else "Title page") for d in front if d.kind in _LANDMARK_TYPES]
-    found.append(Landmark("toc", f"{NAV_FILE}#toc", "Contents"))
-    found.append(Landmark("bodymatter", first_body.file_name, "Start of content"))
+                      else labels.text("title_page")) for d in front if d.kind in _LANDMARK_TYPES]
+    found.append(Landmark("toc", f"{NAV_FILE}#toc", labels.text("contents")))
+    found.append(Landmark("bodymatter", first_body.file_name, labels.text("start_of_content")))
     if back:
-        found.append(Landmark("backmatter", back[0].file_name, "Back matter"))
+        found.append(Landmark("backmatter", back[0].file_name, labels.text("back_matter")))
     return tuple(found)
 
 

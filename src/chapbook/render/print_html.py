@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,9 +10,11 @@ from pathlib import Path
 from markupsafe import Markup
 
 from chapbook.core.anthology import Anthology, Part
+from chapbook.core.language import direction
 from chapbook.core.manuscript import Manuscript
 from chapbook.core.pagesetup import PageSetup
 from chapbook.render.context import environment, part_number, shared_context
+from chapbook.render.linebreaks import LONG_WORD_CSS, keep_korean_words
 from chapbook.render.print_body import print_body
 from chapbook.render.styles import Style
 
@@ -75,4 +78,28 @@ def render_print(anthology: Anthology, style: Style, setup: PageSetup,
                "body_html": lambda piece: print_body(piece.body_html), "page_attr": page_attr}
     html = env.get_template("print/book.html.j2").render(
         **context, typefaces=style.typefaces, profile=setup.profile, selection=selection)
+    html = _finished(html, anthology.language)
     return PrintRendition(html, style.stylesheets("css/print.css"), setup, style.font_css)
+
+
+def _finished(html: str, language: str) -> str:
+    """What the print HTML needs beyond the template: `dir="rtl"` on the root of a
+    right-to-left book (WeasyPrint then starts it on a left-hand page, the recto of a book
+    bound on the right, and `break-before: recto` means a left-hand page); Korean words
+    kept whole (see `linebreaks`)."""
+    if direction(language) == "rtl":
+        html = _with_root_attribute(html, "dir", "rtl")
+    joined = keep_korean_words(html)
+    return _with_root_attribute(joined, "style", LONG_WORD_CSS) if joined != html else html
+
+
+_ROOT = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+
+
+def _with_root_attribute(html: str, name: str, value: str) -> str:
+    """`html` with the attribute on its root element, unless the template set it."""
+    root = _ROOT.search(html)
+    if root is None or re.search(rf"\s{name}=", root.group()):
+        return html
+    tag = root.group()
+    return f'{html[:root.start()]}{tag[:5]} {name}="{value}"{tag[5:]}{html[root.end():]}'

@@ -14,12 +14,14 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tomllib
+import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
 import jinja2
+import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -59,6 +61,13 @@ class StyleManifest(BaseModel):
         None, description="The style's fonts; a style without the key uses its parent's.")
     fallback_fonts: tuple[str, ...] = Field(
         (), description="Font files (in the style) tried for characters the fonts lack.")
+    script_fonts: tuple[str, ...] | None = Field(
+        None, description="Installed font families for the scripts the fonts lack, tried "
+        "after them and the fallback fonts; may end with a generic family (serif). A style "
+        "without the key uses its parent's.")
+    language_fonts: dict[str, tuple[str, ...]] | None = Field(
+        None, description="Per language tag (ja, zh-Hant...), families a piece in that "
+        "language tries before script_fonts. A style without the key uses its parent's.")
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,8 @@ class Style:
     description: str = ""
     fonts: tuple[FontFace, ...] = ()
     fallback_fonts: tuple[Path, ...] = ()  # the style's, then the press's
+    script_fonts: tuple[str, ...] = ()  # installed families, perhaps a generic family last
+    language_fonts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (tag, families)
 
     def find(self, relative: str) -> Path:
         """The first layer's copy of a style file (CSS, font...)."""
@@ -105,7 +116,8 @@ class Style:
 
     @property
     def font_css(self) -> str:
-        """@font-face rules for the style's fonts and fallbacks, and `--fallback-fonts`.
+        """@font-face rules for the style's fonts and fallbacks, `--fallback-fonts`, and
+        `--script-fonts` for each language.
 
         Generated, not written in the style sheets, so that a font file is found in
         whichever layer has it and a press can add fallbacks without editing a style.
@@ -116,7 +128,27 @@ class Style:
                   for name, path in zip(names, self.fallback_fonts, strict=True)]
         stack = ", ".join(f'"{name}"' for name in names) or '"chapbook-no-fallback"'
         rules.append(f":root {{ --fallback-fonts: {stack}; }}")
-        return "\n".join(rules) + "\n"
+        return "\n".join(rules + self._script_font_rules()) + "\n"
+
+    def _script_font_rules(self) -> list[str]:
+        """Every element with a language starts from the default list, so a piece in one
+        language never inherits another's faces (Chinese and Japanese draw one ideograph
+        differently); a tag's own faces come first. General tags before their subtags."""
+        rules = [f":root {{ --every-script-font: {_families(self.script_fonts)}; }}",
+                 ":root, [lang] { --script-fonts: var(--every-script-font); }"]
+        for tag, families in sorted(self.language_fonts, key=lambda item: item[0].count("-")):
+            rules.append(f'[lang|="{tag}" i] {{ --script-fonts: {_families(families)}, '
+                         "var(--every-script-font); }")
+        return rules
+
+    def script_fonts_for(self, language: str) -> tuple[str, ...]:
+        """The script font list a piece in `language` gets (the generated CSS's choice)."""
+        tags = [tag for tag, _ in self.language_fonts
+                if language.casefold() == tag.casefold()
+                or language.casefold().startswith(tag.casefold() + "-")]
+        best = max(tags, key=lambda tag: tag.count("-"), default=None)
+        own = dict(self.language_fonts).get(best, ()) if best else ()
+        return tuple(dict.fromkeys((*own, *self.script_fonts)))
 
     @property
     def all_font_files(self) -> tuple[Path, ...]:
@@ -183,10 +215,80 @@ def _first(folders: tuple[Path, ...], relative: str) -> Path | None:
     return next((folder / relative for folder in folders if (folder / relative).is_file()), None)
 
 
+GENERIC_FAMILIES = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy",
+                              "system-ui"})
+
+
+def _families(names: tuple[str, ...]) -> str:
+    """A CSS family list: names quoted, generic families as keywords."""
+    listed = [name if name in GENERIC_FAMILIES else '"{}"'.format(name.replace('"', ""))
+              for name in dict.fromkeys(names)]
+    return ", ".join(listed) or '"chapbook-no-script-font"'
+
+
 def _font_face(face: FontFace) -> str:
     family = face.family.replace('"', "")
+    inked = inked_range(face.path)
+    limit = f" unicode-range: {inked};" if inked else ""
     return (f'@font-face {{ font-family: "{family}"; src: url("{face.path.as_uri()}"); '
-            f"font-style: {face.style}; font-weight: {face.weight}; }}")
+            f"font-style: {face.style}; font-weight: {face.weight};{limit} }}")
+
+
+# Default-ignorable characters that are not format controls (Cf), and the few format
+# controls that do show (prepended concatenation marks such as ARABIC NUMBER SIGN).
+_IGNORABLE = frozenset({0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0,
+                        *range(0x180B, 0x1810), *range(0xFE00, 0xFE10),
+                        *range(0xE0100, 0xE01F0)})
+_VISIBLE_FORMAT = frozenset({*range(0x0600, 0x0606), 0x06DD, 0x070F, 0x0890, 0x0891, 0x08E2,
+                             0x110BD, 0x110CD})
+
+
+def draws_nothing(char: str) -> bool:
+    """Spaces, controls and default-ignorable characters (ZWJ, soft hyphen, bidi marks,
+    variation selectors): nothing to see, so a font may map them to an empty glyph."""
+    code = ord(char)
+    if char.isspace() or code in _IGNORABLE:
+        return True
+    category = unicodedata.category(char)
+    return category == "Cc" or (category == "Cf" and code not in _VISIBLE_FORMAT)
+
+
+def blank_glyph(font: hb.Font, glyph: int) -> bool:
+    """A glyph with no outline: it prints nothing (the cmap is not the coverage: a font
+    may map characters it does not draw, as NanumSquare does CJK ideographs)."""
+    extents = font.get_glyph_extents(glyph)
+    return extents is None or (extents.width == 0 and extents.height == 0)
+
+
+def inked_range(path: Path) -> str | None:
+    """A unicode-range of the characters a face draws, for a face that maps some to empty
+    glyphs (None for the others): WeasyPrint then takes those from the next font."""
+    try:
+        stamp = path.stat()
+    except OSError:
+        return None  # a missing file is reported where it is loaded
+    return _inked_range(path, stamp.st_size, stamp.st_mtime_ns)
+
+
+@cache
+def _inked_range(path: Path, size: int, modified: int) -> str | None:
+    try:
+        font = hb.Font(hb.Face(hb.Blob.from_file_path(str(path)), 0))
+        mapped = font.face.unicodes
+    except Exception:  # an unreadable font is reported where WeasyPrint loads it
+        return None
+    inked = sorted(code for code in mapped if draws_nothing(chr(code))
+                   or not blank_glyph(font, font.get_nominal_glyph(code) or 0))
+    if len(inked) == len(mapped):
+        return None
+    runs: list[list[int]] = []
+    for code in inked:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return ", ".join(f"U+{low:X}" if low == high else f"U+{low:X}-{high:X}"
+                     for low, high in runs)
 
 
 def style_folders(name: str, project_root: Path) -> tuple[Path, ...]:
@@ -242,8 +344,11 @@ def _assemble(name: str, chain: tuple[tuple[Path, ...], ...], manifests: list[St
                 fallbacks.append(path)
     if problems:
         return None, problems
+    scripts = next((m.script_fonts for m in manifests if m.script_fonts is not None), ())
+    languages = next((m.language_fonts for m in manifests if m.language_fonts is not None), {})
     style = Style(name, layers, chain, manifests[0].description, tuple(faces),
-                  tuple(dict.fromkeys([*fallbacks, *press_fallbacks])))
+                  tuple(dict.fromkeys([*fallbacks, *press_fallbacks])), scripts,
+                  tuple(languages.items()))
     return style, []
 
 
