@@ -316,3 +316,24 @@ def test_a_machine_font_with_an_empty_glyph_is_a_blank_glyph_warning(tmp_path: P
     assert [(g.font, g.text, g.empty) for g in blanks] == \
         [("Chapbook-Blank-Test", UNASSIGNED, True)] * len(blanks) and blanks
     assert run("build", "--format", "pdf", "--strict", cwd=root, env=env).code == 1
+
+
+def test_a_font_installed_since_the_last_build_builds_again(tmp_path: Path) -> None:
+    """Installing a font changes what the PDF draws, so an unchanged project is not 'up to
+    date' any more (nor are its cached chunks)."""
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    conf = tmp_path / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?>\n<fontconfig>\n'
+                    '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+                    f"<dir>{fonts}</dir>\n<cachedir>{tmp_path / 'cache'}</cachedir>\n"
+                    "</fontconfig>\n")
+    root = write_project(tmp_path / "p", {"one.md": piece("en", "A paragraph.\n", "One")},
+                         SCRIPTS_CONFIG)
+    env = {"FONTCONFIG_FILE": str(conf)}
+    assert run("build", "--format", "epub", cwd=root, env=env).code == 0
+    again = run("build", "--format", "epub", cwd=root, env=env)
+    assert "up to date" in again.stderr, again.stderr
+    box_font(fonts / "New.ttf", "Chapbook New Test", "A", UNASSIGNED)
+    after = run("build", "--format", "epub", cwd=root, env=env)
+    assert after.code == 0 and "up to date" not in after.stderr, after.stderr

@@ -1,10 +1,10 @@
 """Skip a build whose inputs have not changed since the last successful one.
 
 The fingerprint is every input file's path, size and modification time (the project's
-config, manuscripts and styles, and the built-in styles), chapbook's version, the build
-options and SOURCE_DATE_EPOCH. If it matches the record of the last build, and every output recorded
-then is still there with the same content, the build has nothing to do: it reports the
-same diagnostics again and writes nothing. Anything else builds.
+config, manuscripts and styles, the built-in styles, and the machine's fonts), chapbook's
+version, the build options and SOURCE_DATE_EPOCH. If it matches the record of the last
+build, and every output recorded then is still there with the same content, the build has
+nothing to do: it reports the same diagnostics again and writes nothing. Anything else builds.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from chapbook.core.diagnostics import Diagnostic, from_record, to_record
 from chapbook.core.files import replace_file
 from chapbook.core.hashing import digest, file_digest
 from chapbook.core.paths import BuildPaths, builtin_styles_dir
+from chapbook.pdf.fontconfig import machine_fonts
 
 
 def up_to_date(root: Path, options: BuildOptions) -> tuple[str, BuildReport | None]:
@@ -50,7 +51,9 @@ def fingerprint(root: Path, options: object) -> str:
         stats.append((path.as_posix(), info.st_size, info.st_mtime_ns))
     settings = asdict(options) if is_dataclass(options) else repr(options)  # type: ignore[arg-type]
     environment = os.environ.get("SOURCE_DATE_EPOCH", "")  # stamped into the outputs
-    return digest(json.dumps([stats, version("chapbook"), settings, environment], default=str))
+    fonts = machine_fonts()  # a font installed since draws what was a box
+    return digest(json.dumps([stats, version("chapbook"), settings, environment, fonts],
+                             default=str))
 
 
 def manuscripts_dir(root: Path) -> Path:

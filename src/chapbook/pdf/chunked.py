@@ -35,6 +35,7 @@ from chapbook.core.pagesetup import PageSetup
 from chapbook.core.workers import LazyPool
 from chapbook.pdf import assembly
 from chapbook.pdf.chunkcache import ChunkCache
+from chapbook.pdf.fontconfig import machine_fonts
 from chapbook.pdf.jobs import NO_FURNITURE_CSS, ChunkJob, ChunkResult, book_images
 from chapbook.pdf.worker import render_chunk
 from chapbook.render.context import (
@@ -103,7 +104,7 @@ class ChunkedPdf:
         self.first = first  # sources whose chunks go to the workers first (edited ones)
         self.sheets = style.stylesheets("css/print.css")
         self._style_key = digest(style.font_css, *(p.read_bytes() for p in self.sheets),
-                                 _versions())  # read once: every job's key includes it
+                                 _versions(), repr(machine_fonts()))  # once: in every key
         self.images = tuple(book_images(anthology, base).items())
         self.rendered = 0
         self._done = 0

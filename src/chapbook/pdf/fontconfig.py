@@ -72,6 +72,21 @@ def fallback_files(generic: str, language: str) -> tuple[FontFile, ...]:
     return tuple(dict.fromkeys(faces))
 
 
+@cache
+def machine_fonts() -> tuple[tuple[str, int, int], ...]:
+    """Every font file fontconfig knows, with its size and time: installing or upgrading
+    a font changes what a PDF looks like, so it is part of the build's fingerprint and
+    of the chunk cache's keys (once per process; `fc-list` answers from its cache)."""
+    found = []
+    for name in sorted(set(_ask("fc-list", "--format", "%{file}\n"))):
+        try:
+            info = Path(name).stat()
+        except OSError:
+            continue
+        found.append((name, info.st_size, info.st_mtime_ns))
+    return tuple(found)
+
+
 def fontconfig_language(tag: str) -> str:
     """A BCP 47 tag as fontconfig names languages: lower case, the script subtag left out
     except where it picks the writing (zh-Hant is Traditional Chinese: zh-tw)."""

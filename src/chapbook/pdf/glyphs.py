@@ -19,7 +19,8 @@ from pathlib import Path
 import uharfbuzz as hb
 
 from chapbook.pdf.fontconfig import FontFile, fallback_files, family_file
-from chapbook.render.styles import GENERIC_FAMILIES, Style, blank_glyph
+from chapbook.render.fontfaces import GENERIC_FAMILIES, blank_glyph
+from chapbook.render.styles import Style
 
 _ABSENT, _INKED, _BLANK = 0, 1, 2
 DEFAULT_GENERIC = "sans-serif"  # what fontconfig falls back to when a list names none

@@ -34,8 +34,9 @@ from chapbook.pdf.unicode_scripts import (
     script_of,
     suggestion,
 )
+from chapbook.render.fontfaces import draws_nothing
 from chapbook.render.print_body import print_body
-from chapbook.render.styles import Style, draws_nothing, load_style
+from chapbook.render.styles import Style, load_style
 
 # Scripts that are not hyphenated (CJK, Thai, the Semitic scripts...): no dictionary needed.
 UNHYPHENATED = frozenset({"zh", "ja", "ko", "th", "lo", "km", "my", "ar", "he", "fa", "ur",

@@ -14,20 +14,18 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tomllib
-import unicodedata
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 import jinja2
-import uharfbuzz as hb
-from fontTools.ttLib import TTFont
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chapbook.core.diagnostics import Diagnostic, Location, error
 from chapbook.core.files import NotWritten
 from chapbook.core.paths import builtin_styles_dir
+from chapbook.render.fontfaces import FontFace, families_css, font_face_css, font_family
 
 MANIFEST = "style.toml"
 MAX_DEPTH = 8  # inheritance chains longer than this are surely a loop
@@ -68,14 +66,6 @@ class StyleManifest(BaseModel):
     language_fonts: dict[str, tuple[str, ...]] | None = Field(
         None, description="Per language tag (ja, zh-Hant...), families a piece in that "
         "language tries before script_fonts. A style without the key uses its parent's.")
-
-
-@dataclass(frozen=True)
-class FontFace:
-    family: str
-    path: Path
-    style: str = "normal"
-    weight: str = "normal"
 
 
 @dataclass(frozen=True)
@@ -122,9 +112,9 @@ class Style:
         Generated, not written in the style sheets, so that a font file is found in
         whichever layer has it and a press can add fallbacks without editing a style.
         """
-        rules = [_font_face(face) for face in self.fonts]
+        rules = [font_face_css(face) for face in self.fonts]
         names = [f"chapbook-fallback-{n}" for n in range(1, len(self.fallback_fonts) + 1)]
-        rules += [_font_face(FontFace(name, path))
+        rules += [font_face_css(FontFace(name, path))
                   for name, path in zip(names, self.fallback_fonts, strict=True)]
         stack = ", ".join(f'"{name}"' for name in names) or '"chapbook-no-fallback"'
         rules.append(f":root {{ --fallback-fonts: {stack}; }}")
@@ -134,10 +124,10 @@ class Style:
         """Every element with a language starts from the default list, so a piece in one
         language never inherits another's faces (Chinese and Japanese draw one ideograph
         differently); a tag's own faces come first. General tags before their subtags."""
-        rules = [f":root {{ --every-script-font: {_families(self.script_fonts)}; }}",
+        rules = [f":root {{ --every-script-font: {families_css(self.script_fonts)}; }}",
                  ":root, [lang] { --script-fonts: var(--every-script-font); }"]
         for tag, families in sorted(self.language_fonts, key=lambda item: item[0].count("-")):
-            rules.append(f'[lang|="{tag}" i] {{ --script-fonts: {_families(families)}, '
+            rules.append(f'[lang|="{tag}" i] {{ --script-fonts: {families_css(families)}, '
                          "var(--every-script-font); }")
         return rules
 
@@ -160,7 +150,7 @@ class Style:
     def typefaces(self) -> str:
         """Names of the style's font families, for the colophon, read from the font files
         (once per style: a chunked book renders its colophon's chunk many times)."""
-        names = sorted({_font_family(face.path) for face in self.fonts} - {""})
+        names = sorted({font_family(face.path) for face in self.fonts} - {""})
         return (" and ".join(names) if len(names) <= 2
                 else ", ".join(names[:-1]) + " and " + names[-1])
 
@@ -174,16 +164,6 @@ class Style:
         ])
         return jinja2.Environment(loader=loader, autoescape=True,
                                   undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-
-
-def _font_family(font: Path) -> str:
-    """The family name recorded in a font file (name ID 16, else 1)."""
-    try:
-        with TTFont(font, lazy=True) as face:
-            names = face["name"]  # the typographic family (16) groups weights: "Inter Display"
-            return str(names.getDebugName(16) or names.getDebugName(1) or "")
-    except Exception:  # a damaged font is reported where it is embedded; here it is unnamed
-        return ""
 
 
 def keep_compiled_templates(style: Style, folder: Path) -> None:
@@ -213,82 +193,6 @@ class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 def _first(folders: tuple[Path, ...], relative: str) -> Path | None:
     return next((folder / relative for folder in folders if (folder / relative).is_file()), None)
-
-
-GENERIC_FAMILIES = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy",
-                              "system-ui"})
-
-
-def _families(names: tuple[str, ...]) -> str:
-    """A CSS family list: names quoted, generic families as keywords."""
-    listed = [name if name in GENERIC_FAMILIES else '"{}"'.format(name.replace('"', ""))
-              for name in dict.fromkeys(names)]
-    return ", ".join(listed) or '"chapbook-no-script-font"'
-
-
-def _font_face(face: FontFace) -> str:
-    family = face.family.replace('"', "")
-    inked = inked_range(face.path)
-    limit = f" unicode-range: {inked};" if inked else ""
-    return (f'@font-face {{ font-family: "{family}"; src: url("{face.path.as_uri()}"); '
-            f"font-style: {face.style}; font-weight: {face.weight};{limit} }}")
-
-
-# Default-ignorable characters that are not format controls (Cf), and the few format
-# controls that do show (prepended concatenation marks such as ARABIC NUMBER SIGN).
-_IGNORABLE = frozenset({0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0,
-                        *range(0x180B, 0x1810), *range(0xFE00, 0xFE10),
-                        *range(0xE0100, 0xE01F0)})
-_VISIBLE_FORMAT = frozenset({*range(0x0600, 0x0606), 0x06DD, 0x070F, 0x0890, 0x0891, 0x08E2,
-                             0x110BD, 0x110CD})
-
-
-def draws_nothing(char: str) -> bool:
-    """Spaces, controls and default-ignorable characters (ZWJ, soft hyphen, bidi marks,
-    variation selectors): nothing to see, so a font may map them to an empty glyph."""
-    code = ord(char)
-    if char.isspace() or code in _IGNORABLE:
-        return True
-    category = unicodedata.category(char)
-    return category == "Cc" or (category == "Cf" and code not in _VISIBLE_FORMAT)
-
-
-def blank_glyph(font: hb.Font, glyph: int) -> bool:
-    """A glyph with no outline: it prints nothing (the cmap is not the coverage: a font
-    may map characters it does not draw, as NanumSquare does CJK ideographs)."""
-    extents = font.get_glyph_extents(glyph)
-    return extents is None or (extents.width == 0 and extents.height == 0)
-
-
-def inked_range(path: Path) -> str | None:
-    """A unicode-range of the characters a face draws, for a face that maps some to empty
-    glyphs (None for the others): WeasyPrint then takes those from the next font."""
-    try:
-        stamp = path.stat()
-    except OSError:
-        return None  # a missing file is reported where it is loaded
-    return _inked_range(path, stamp.st_size, stamp.st_mtime_ns)
-
-
-@cache
-def _inked_range(path: Path, size: int, modified: int) -> str | None:
-    try:
-        font = hb.Font(hb.Face(hb.Blob.from_file_path(str(path)), 0))
-        mapped = font.face.unicodes
-    except Exception:  # an unreadable font is reported where WeasyPrint loads it
-        return None
-    inked = sorted(code for code in mapped if draws_nothing(chr(code))
-                   or not blank_glyph(font, font.get_nominal_glyph(code) or 0))
-    if len(inked) == len(mapped):
-        return None
-    runs: list[list[int]] = []
-    for code in inked:
-        if runs and runs[-1][1] == code - 1:
-            runs[-1][1] = code
-        else:
-            runs.append([code, code])
-    return ", ".join(f"U+{low:X}" if low == high else f"U+{low:X}-{high:X}"
-                     for low, high in runs)
 
 
 def style_folders(name: str, project_root: Path) -> tuple[Path, ...]:
