@@ -65,11 +65,16 @@ define noto_fonts
 		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" \
 			|| missing="$$missing $$package"; \
 	done; \
-	if [ -n "$$missing" ]; then \
+	if [ -n "$$missing" ] && ! command -v apt-get >/dev/null; then \
+		echo "Not a Debian system: install the Noto fonts ($$missing) your own way, or"; \
+		echo "scripts without a font will print as boxes (the build's preflight names them)."; \
+	elif [ -n "$$missing" ]; then \
 		echo "Installing Debian's$$missing: $(2)."; \
-		(apt-get update -qq && apt-get install -y -qq$$missing \
-			&& { command -v fc-cache >/dev/null && fc-cache || true; }) \
-			|| echo "could not install$$missing: scripts without a font will print as boxes"; \
+		(apt-get install -y -qq$$missing 2>/dev/null \
+			|| (apt-get update -qq && apt-get install -y -qq$$missing)) \
+			&& { command -v fc-cache >/dev/null && fc-cache || true; } \
+			|| echo "could not install$$missing: scripts without a font will print as boxes;" \
+				"run 'sudo apt-get install$$missing' yourself"; \
 	fi
 endef
 

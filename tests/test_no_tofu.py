@@ -337,3 +337,21 @@ def test_a_font_installed_since_the_last_build_builds_again(tmp_path: Path) -> N
     box_font(fonts / "New.ttf", "Chapbook New Test", "A", UNASSIGNED)
     after = run("build", "--format", "epub", cwd=root, env=env)
     assert after.code == 0 and "up to date" not in after.stderr, after.stderr
+
+
+def test_the_words_chapbook_writes_are_checked_too(tmp_path: Path) -> None:
+    """A Hindi book of English pieces prints Hindi labels and a date in Devanagari: on a
+    machine without a font for them, the preflight says so at the book's language."""
+    conf = tmp_path / "fonts.conf"  # a machine with no fonts but the style's
+    conf.write_text('<?xml version="1.0"?>\n<fontconfig>\n'
+                    f"<cachedir>{tmp_path / 'cache'}</cachedir>\n</fontconfig>\n")
+    config = SCRIPTS_CONFIG.replace('editors = ["Ed Itor"]', 'editors = ["Ed Itor"]\n'
+                                    'language = "hi"')
+    root = write_project(tmp_path / "p", {"one.md": piece("en", "A paragraph.\n", "One")},
+                         config)
+    built = run("build", "--format", "pdf", "--strict", cwd=root,
+                env={"FONTCONFIG_FILE": str(conf)})
+    assert built.code == 1, built.stderr
+    assert "chapbook.toml:9: warning: no font covers" in built.stderr, built.stderr
+    assert "(Devanagari)" in built.stderr and "(Symbols)" not in built.stderr
+    assert "[missing-glyph]" in built.stderr

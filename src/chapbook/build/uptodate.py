@@ -1,8 +1,8 @@
 """Skip a build whose inputs have not changed since the last successful one.
 
 The fingerprint is every input file's path, size and modification time (the project's
-config, manuscripts and styles, the built-in styles, and the machine's fonts), chapbook's
-version, the build options and SOURCE_DATE_EPOCH. If it matches the record of the last
+config, manuscripts and styles, the built-in styles and catalogs, the machine's fonts),
+chapbook's version, the build options and SOURCE_DATE_EPOCH. If it matches the record of the last
 build, and every output recorded then is still there with the same content, the build has
 nothing to do: it reports the same diagnostics again and writes nothing. Anything else builds.
 """
@@ -24,6 +24,7 @@ from chapbook.build.report import BuildReport, Plan
 from chapbook.core.diagnostics import Diagnostic, from_record, to_record
 from chapbook.core.files import replace_file
 from chapbook.core.hashing import digest, file_digest
+from chapbook.core.locales import LOCALE_DIR
 from chapbook.core.paths import BuildPaths, builtin_styles_dir
 from chapbook.pdf.fontconfig import machine_fonts
 
@@ -41,7 +42,7 @@ def up_to_date(root: Path, options: BuildOptions) -> tuple[str, BuildReport | No
 
 def fingerprint(root: Path, options: object) -> str:
     files = [root / "chapbook.toml", *_walk(manuscripts_dir(root)), *_walk(root / "styles"),
-             *_walk(builtin_styles_dir())]
+             *_walk(builtin_styles_dir()), *_walk(LOCALE_DIR)]  # catalogs: an edited .po
     stats = []
     for path in files:
         try:

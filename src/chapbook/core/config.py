@@ -7,9 +7,17 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from chapbook.core.diagnostics import Diagnostic, Location, error
 from chapbook.core.labels import override_problems
@@ -30,7 +38,9 @@ ORDER_KEYS = ("date", "-date", "title", "-title", "rating", "-rating", "author",
 
 
 # [labels]: `key = "text"` for every language, `[labels.<lang>]` tables of them for one.
-LabelTable = dict[str, str | dict[str, str]]
+# A label's own spaces count (" (p. %(page)s)"): its text is not stripped as other values are.
+LabelText = Annotated[str, StringConstraints(strip_whitespace=False)]
+LabelTable = dict[str, LabelText | dict[str, LabelText]]
 
 
 class _Schema(BaseModel):

@@ -202,9 +202,7 @@ def placeholder_problem(key: str, text: str) -> str | None:
     if expected - found and LABELS[key].plural is None:
         missing = ", ".join(f"%({name})s" for name in sorted(expected - found))
         return f"placeholder {missing} is missing"
-    try:
-        text % dict.fromkeys(found, "")
-    except (ValueError, TypeError, KeyError):
+    if "%" in _PLACEHOLDER.sub("", text).replace("%%", ""):  # "100% sure" reads "% s"
         return "a % that is not a placeholder: write %% for a percent sign"
     return None
 
@@ -242,15 +240,21 @@ class LabelOverrides:
 
 
 def merge_tables(*tables: LabelTable) -> dict[str, str | dict[str, str]]:
-    """Label tables merged, later ones winning key by key (a book's over the project's)."""
+    """Label tables merged, later ones winning key by key (a book's over the project's):
+    a later table's text for every language also wins over an earlier table's text for
+    one language, so the order is project, project's language, book, book's language."""
     merged: dict[str, str | dict[str, str]] = {}
     for table in tables:
-        for key, value in table.items():
-            earlier = merged.get(key)
-            if isinstance(value, str) or not isinstance(earlier, dict):
-                merged[key] = value if isinstance(value, str) else dict(value)
-            else:
-                merged[key] = {**earlier, **value}
+        texts = {key: value for key, value in table.items() if isinstance(value, str)}
+        for earlier in merged.values():
+            if isinstance(earlier, dict):
+                for key in texts:
+                    earlier.pop(key, None)
+        merged.update(texts)
+        for tag, value in table.items():
+            if not isinstance(value, str):
+                known = merged.get(tag)
+                merged[tag] = {**known, **value} if isinstance(known, dict) else dict(value)
     return merged
 
 

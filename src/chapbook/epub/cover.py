@@ -19,6 +19,7 @@ from chapbook.core.diagnostics import Diagnostic, warning
 from chapbook.core.files import replace_file
 from chapbook.core.hashing import digest
 from chapbook.core.images import CoverImage
+from chapbook.pdf.fontconfig import machine_fonts
 from chapbook.pdf.worker import generate_cover
 from chapbook.render.context import MarkupLabels, book_labels
 from chapbook.render.styles import Style
@@ -50,7 +51,7 @@ def start_cover(anthology: Anthology, style: Style, cache: Path | None = None,
     try:
         html = render_cover_html(anthology, style)
         sheet = style.find("css/cover.css")
-        kept = _Kept(cache, digest(html, sheet.read_bytes(), style.font_css,
+        kept = _Kept(cache, digest(html, sheet.read_bytes(), style.font_css, repr(machine_fonts()),
                                    *(font.read_bytes() for font in style.files("fonts"))))
         if kept.exists():
             return PendingCover(anthology.slug, alt, _generated(kept.read(), alt))

@@ -13,6 +13,7 @@ language is not hyphenated anyway.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -23,6 +24,7 @@ import pyphen
 from chapbook.core.anthology import Anthology
 from chapbook.core.config import Project
 from chapbook.core.diagnostics import Diagnostic, Location, error, info, warning
+from chapbook.core.labels import REGISTRY, LabelOverrides, labels_for
 from chapbook.core.language import primary_language
 from chapbook.core.manuscript import Manuscript
 from chapbook.pdf.fontconfig import family_file, fontconfig_available
@@ -42,6 +44,7 @@ from chapbook.render.styles import Style, load_style
 UNHYPHENATED = frozenset({"zh", "ja", "ko", "th", "lo", "km", "my", "ar", "he", "fa", "ur",
                           "yi", "ps", "sd", "ug", "dv"})
 _SHOWN = 4  # characters named in one message; the rest are counted
+_SAMPLE_DATE = dt.date(2024, 9, 28)  # every digit a date can show
 _TAG = re.compile(r"<[^>]+>")
 _OTHER_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);)")
 
@@ -64,6 +67,10 @@ def preflight(project: Project, books: Sequence[Anthology],
         if (style.name, "") not in checked:
             checked.add((style.name, ""))
             problems += _config_glyphs(project, glyphs, book.language)
+        for language in dict.fromkeys([book.language, *(p.language for p in _pieces(book))]):
+            if (style.name, f"labels {language}") not in checked:
+                checked.add((style.name, f"labels {language}"))
+                problems += _label_glyphs(project, book, language, glyphs)
     return list(dict.fromkeys(problems)) + hyphenation_notes(books)
 
 
@@ -250,6 +257,21 @@ def _config_glyphs(project: Project, glyphs: GlyphCheck, language: str) -> list[
     for key, text in texts:
         problems += glyphs.text(text or "", language, project.location_of(*key))
     return problems
+
+
+def _label_glyphs(project: Project, book: Anthology, language: str,
+                  glyphs: GlyphCheck) -> list[Diagnostic]:
+    """The words chapbook writes itself in a language, overrides included, and a date and
+    a list in its digits and words: a Hindi book of English pieces still needs a face for
+    its Devanagari labels. Located at the book's language."""
+    labels = labels_for(language, LabelOverrides.from_table(book.config.labels))
+    text = " ".join([labels.pattern(label.key) for label in REGISTRY]
+                    + [labels.date(_SAMPLE_DATE), labels.names(["A", "B", "C"])])
+    index = next((n for n, b in enumerate(project.config.anthology) if b.slug == book.slug), 0)
+    where = (project.location_of("anthology", index, "language")
+             if project.config.anthology[index].language else
+             project.location_of("press", "language"))
+    return glyphs.text(text, language, where)
 
 
 def _missing_fallbacks(project: Project) -> list[Diagnostic]:

@@ -1,14 +1,16 @@
 """Which writing system a character belongs to, and a free font that covers it.
 
-Python's `unicodedata` has no script property, but a character's name starts with its
-script or block ("ARABIC LETTER BEH", "CJK UNIFIED IDEOGRAPH-4E00"); that is enough to
-suggest a font, and the Debian package that has it, when no font covers a character.
+The script is ICU's (the Unicode Script property); a character common to several scripts
+(punctuation, symbols) is named by where it is used: CJK brackets and marks such as 「 ー
+are CJK, as a font for them is.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+
+import icu  # type: ignore[import-untyped]
 
 
 @dataclass(frozen=True)
@@ -17,22 +19,9 @@ class FontSuggestion:
     package: str  # the Debian package that has it
 
 
-_NAME_PREFIXES = {
-    "CJK": "Chinese/Japanese (CJK)", "IDEOGRAPHIC": "Chinese/Japanese (CJK)",
-    "FULLWIDTH": "Chinese/Japanese (CJK)", "HALFWIDTH": "Chinese/Japanese (CJK)",
-    "KANGXI": "Chinese/Japanese (CJK)", "BOPOMOFO": "Chinese/Japanese (CJK)",
-    "HIRAGANA": "Japanese", "KATAKANA": "Japanese", "HANGUL": "Korean",
-}
-# Scripts whose names are two or three words ("CANADIAN SYLLABICS A" is Canadian
-# Aboriginal to Noto); the others are named by a character name's first word.
-_LONG_NAMES = {
-    "CANADIAN SYLLABICS": "Canadian Aboriginal", "OL CHIKI": "Ol Chiki",
-    "NEW TAI LUE": "New Tai Lue", "TAI THAM": "Tai Tham", "TAI VIET": "Tai Viet",
-    "TAI LE": "Tai Le", "MEETEI MAYEK": "Meetei Mayek", "SYLOTI NAGRI": "Syloti Nagri",
-    "HANIFI ROHINGYA": "Hanifi Rohingya", "KAYAH LI": "Kayah Li",
-    "SORA SOMPENG": "Sora Sompeng", "MASARAM GONDI": "Masaram Gondi",
-    "GUNJALA GONDI": "Gunjala Gondi", "PAHAWH HMONG": "Pahawh Hmong",
-}
+_ICU_NAMES = {"Han": "Chinese/Japanese (CJK)", "Bopomofo": "Chinese/Japanese (CJK)",
+              "Hiragana": "Japanese", "Katakana": "Japanese", "Hangul": "Korean",
+              "Canadian_Aboriginal": "Canadian Aboriginal", "Nko": "Nko"}
 CJK_SCRIPTS = frozenset({"Chinese/Japanese (CJK)", "Japanese", "Korean"})
 UNDRAWN_SCRIPTS = frozenset({"Private use", "Unassigned"})  # no standard font has them
 
@@ -62,19 +51,22 @@ def script_of(char: str) -> str:
     code = ord(char)
     if 0x1F000 <= code <= 0x1FAFF:
         return "Emoji"
-    if unicodedata.category(char) in ("Co", "Cn"):  # no standard font draws these
-        return "Private use" if unicodedata.category(char) == "Co" else "Unassigned"
-    name = unicodedata.name(char, "")
-    first = name.split(" ")[0] if name else ""
-    if first in _NAME_PREFIXES:
-        return _NAME_PREFIXES[first]
-    long_name = next((script for prefix, script in _LONG_NAMES.items()
-                      if name.startswith(prefix + " ")), None)
-    if long_name:
-        return long_name
-    if unicodedata.category(char) in ("So", "Sm") or not first:
-        return "Symbols"
-    return first.title()
+    category = unicodedata.category(char)
+    if category in ("Co", "Cn"):  # no standard font draws these
+        return "Private use" if category == "Co" else "Unassigned"
+    script = str(icu.Script.getScript(char).getName())
+    if script in ("Common", "Inherited", "Unknown"):
+        return _shared_script(char)
+    return _ICU_NAMES.get(script, script.replace("_", " "))
+
+
+def _shared_script(char: str) -> str:
+    """A character several scripts use: CJK if wide, else the script its name gives
+    (DEVANAGARI DANDA is shared with Bengali, and a Devanagari font has it)."""
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return "Chinese/Japanese (CJK)"
+    named = unicodedata.name(char, "").split(" ")[0].title()
+    return named if named in _NOTO_SANS or named in _SUGGESTIONS else "Symbols"
 
 
 def install_package(script: str) -> str:

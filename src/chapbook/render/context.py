@@ -97,7 +97,7 @@ class MarkupLabels:
 
     def kind(self, kind: str) -> str:
         """'film', 'film' (fr), '영화': the kind of a work, as its facts show it."""
-        return self.labels.pattern(f"kind_{kind}") if kind != "other" else ""
+        return self.labels.text(f"kind_{kind}") if kind != "other" else ""
 
     def credit(self, kind: str, names: Sequence[str]) -> Markup:
         return self(f"credit_{kind}", names=self.names(names, "standard-narrow"))
@@ -108,14 +108,14 @@ class MarkupLabels:
     def details(self, *groups: Sequence[object]) -> Markup:
         """' (film, 2021; Netflix)': the groups of facts after a work's title, each value
         isolated, in this language's brackets and separators; empty without facts."""
-        joined = [escape(self.labels.pattern("details_separator")).join(map(isolated, group))
+        joined = [escape(self.labels.text("details_separator")).join(map(isolated, group))
                   for group in groups if group]
         if not joined:
             return Markup("")
         return self("details", details=escape(self.separator()).join(joined))
 
     def separator(self) -> str:
-        return self.labels.pattern("group_separator")
+        return self.labels.text("group_separator")
 
     def page_affixes(self, key: str) -> tuple[str, str]:
         """The text before and after a page number ('(p. ', ')'), for a style sheet that
