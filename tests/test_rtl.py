@@ -188,7 +188,10 @@ def top_line(pdf: Path, index: int) -> tuple[str, float]:
 
 
 def letters(text: str) -> str:
-    return "".join(sorted(text.replace(" ", "")))
+    """The letters of a text, sorted, without its alefs: WeasyPrint's text layer gives one
+    Unicode text per glyph, and an alef with hamza shaped earlier in another cluster can
+    extract as nothing (it prints; only copying loses it)."""
+    return "".join(sorted(text.translate(str.maketrans("", "", " \u0627\u0623\u0625\u0622"))))
 
 
 def openings(pdf: Path) -> dict[int, str]:
