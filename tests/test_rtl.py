@@ -337,3 +337,25 @@ def test_justified_arabic_stays_inside_the_text_block(arabic: dict[str, Path]) -
                     for word in words_with_boxes(pdf, index)
                     if word[0] < low - 1 or word[2] > high + 1]
     assert not outside, outside[:10]
+
+
+def test_paragraphs_are_indented_at_their_right(arabic: dict[str, Path]) -> None:
+    """A new paragraph of a right-to-left piece starts about 1.2 em (12 pt) in from the
+    right of the text block, its first line full at the left. WeasyPrint alone put the
+    indent at the left end: a first line flush right with a gap at its left."""
+    pdf = arabic["single"]
+    indented_right = gap_at_left = 0
+    for index in range(len(_pages(pdf))):
+        lines: dict[int, list[Word]] = {}
+        for word in words_with_boxes(pdf, index):
+            lines.setdefault(round(word[3]), []).append(word)
+        if len(lines) < 20:
+            continue  # not a page of running text
+        lefts = [min(w[0] for w in line) for line in lines.values()]
+        rights = [max(w[2] for w in line) for line in lines.values()]
+        low, high = min(lefts), max(rights)
+        indented_right += sum(1 for left, right in zip(lefts, rights, strict=True)
+                              if 9 < high - right < 16 and left - low < 2)
+        gap_at_left += sum(1 for left, right in zip(lefts, rights, strict=True)
+                           if 9 < left - low < 16 and high - right < 2)
+    assert indented_right >= 20 and gap_at_left <= 3, (indented_right, gap_at_left)
