@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: book test lint typecheck unit clean visual-refresh fuzz
+.PHONY: book test lint typecheck unit clean visual-refresh fuzz catalogs
 
 book: $(VENV)/.installed
 	@$(MAKE) --no-print-directory script-fonts
@@ -15,6 +15,11 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -q -n auto --dist loadfile
+
+# After changing a label (src/chapbook/core/labels.py) or a translation (src/chapbook/locale/):
+# extract the template, update every catalog from it, compile them (tests check all three).
+catalogs: $(VENV)/.installed
+	$(BIN)/python tools/catalogs.py
 
 # A long random fuzzing campaign (thousands of cases; make test runs a small fixed budget).
 fuzz: $(VENV)/.installed-test

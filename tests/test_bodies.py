@@ -11,7 +11,9 @@ import pytest
 from PIL import Image
 
 from chapbook.core.diagnostics import Diagnostic
+from chapbook.core.labels import LabelOverrides, labels_for
 from chapbook.core.manuscript import Manuscript
+from chapbook.read.body import name_backlinks
 
 from .conftest import read_piece
 
@@ -97,6 +99,40 @@ def test_footnotes_cited_twice_keep_their_number_and_targets(tmp_path: Path) -> 
         assert targets <= set(ids)
         assert tree.find(".//section[@role='doc-endnotes']") is not None
         assert codes(found) == []
+
+
+def backlink_names(body: str) -> list[str | None]:
+    return [a.get("aria-label") for a in xml(body).iter("a") if a.get("role") == "doc-backlink"]
+
+
+def test_footnote_back_links_are_read_without_words_and_named_in_a_language(
+        tmp_path: Path) -> None:
+    # The reading is cached for every book: the words come as a book shows the piece.
+    text = "---\ntitle: N\n---\nA[^1] and B[^two] and A again[^1].\n\n[^1]: One.\n\n[^two]: Two.\n"
+    for mode in ("escape", "sanitise"):
+        piece, _ = read(tmp_path, text, mode)
+        assert backlink_names(piece.body_html) == [None, None, None]
+        assert "Back to" not in piece.body_html
+    korean = name_backlinks(piece.body_html, labels_for("ko"))
+    assert backlink_names(korean) == [labels_for("ko").text("footnote_backlink", number=n)
+                                      for n in ("1", "1", "2")]
+    assert "Back to" not in korean and "\uac01\uc8fc 1" in korean  # 각주 1
+    arabic = backlink_names(name_backlinks(piece.body_html, labels_for("ar-EG")))
+    assert arabic[2] is not None and "\u0662" in arabic[2]  # ٢: the language's digits
+    english = name_backlinks(piece.body_html, labels_for("en"))
+    assert backlink_names(english)[0] == "Back to the text of note 1"
+    told = labels_for("fr", LabelOverrides.from_table(
+        {"fr": {"footnote_backlink": "Vers l'appel \"%(number)s\" & retour"}}))
+    assert backlink_names(name_backlinks(piece.body_html, told))[2] == \
+        "Vers l'appel \"2\" & retour"  # escaped in the attribute: still well-formed
+
+
+def test_an_authors_own_name_for_a_back_link_is_kept(tmp_path: Path) -> None:
+    text = ('---\ntitle: N\n---\nText[^1]\n\n[^1]: Note <a href="#fnref-piece-1" '
+            'role="doc-backlink" aria-label="Mine">back</a>\n')
+    piece, _ = read(tmp_path, text, "sanitise")
+    assert backlink_names(name_backlinks(piece.body_html, labels_for("fr"))) == [
+        "Mine", labels_for("fr").text("footnote_backlink", number="1")]
 
 
 def test_raw_html_cannot_steal_footnote_ids(tmp_path: Path) -> None:

@@ -108,3 +108,21 @@ def test_sample_anthologies_share_pieces() -> None:
     shared = set.intersection(*({p.slug for p in b.pieces} for b in books.values()))
     assert len(shared) >= 2
     assert not [d for d in the_plan.diagnostics if d.severity >= Severity.WARNING]
+
+
+def test_parts_by_language_are_titled_with_the_languages_names(tmp_path: Path) -> None:
+    pool = {"en.md": review("English").replace("status:", "language: en\nstatus:"),
+            "fr.md": review("French").replace("status:", "language: fr\nstatus:"),
+            "ko.md": review("Korean").replace("status:", "language: ko\nstatus:"),
+            "he.md": review("Hebrew").replace("status:", "language: iw\nstatus:")}
+    titles: dict[str, list[str]] = {}
+    for book in ("en", "fr", "ko"):
+        extra = f'group_by = "language"\nlanguage = "{book}"\n'
+        root = write_project(tmp_path / book, pool, config(extra=extra))
+        the_plan = plan(root, BuildOptions())
+        titles[book] = [part.title for part in the_plan.anthologies[0].parts]
+    # CLDR's plain names ("English", not "English (world)"), as a title starts in the
+    # book's language, in the order of its readers' alphabet; iw is Hebrew
+    assert titles == {"en": ["English", "French", "Hebrew", "Korean"],
+                      "fr": ["Anglais", "Coréen", "Français", "Hébreu"],
+                      "ko": ["영어", "프랑스어", "한국어", "히브리어"]}

@@ -80,3 +80,33 @@ def test_key_lines_follow_array_tables() -> None:
     assert lines[("anthology", 0, "slug")] == 5
     assert lines[("anthology", 1, "select")] == 11
     assert lines[("anthology", 1, "print", "trim")] == 13
+
+
+@pytest.mark.parametrize(("table", "key", "line", "reason"), [
+    ("[labels]\ncontents = 3\n", "labels.contents", 4,
+     "must be a label text, or a table of them named by a language tag (got '3')"),
+    ("[labels]\ncontents = [1, 2]\n", "labels.contents", 4,
+     "must be a label text, or a table of them named by a language tag"),
+    ("[labels.ko]\ncover = 'ok'\ncontents = true\n", "labels.ko.contents", 5,
+     "must be a label text"),
+])
+def test_a_label_that_is_not_text_is_one_located_error(tmp_path: Path, table: str, key: str,
+                                                       line: int, reason: str) -> None:
+    text = BASE.replace("\n\n[[anthology]]", f"\n{table}\n[[anthology]]", 1)
+    project, problems = load(tmp_path, text)
+    assert project is None
+    [problem] = problems  # not one per form the value might have taken
+    assert problem.code == "bad-label"
+    assert problem.message == f"'{key}': {reason}"
+    assert problem.location is not None and problem.location.line == line
+    # the hint names what a user of the wheel can read, not a source file
+    assert problem.hint and "README" in problem.hint and "Books in other languages" in problem.hint
+    assert ".py" not in problem.hint
+
+
+def test_label_overrides_keep_their_spaces(tmp_path: Path) -> None:
+    project, problems = load(tmp_path, BASE + '\n[labels]\npage_cited = " (p. %(page)s)"\n'
+                             '[labels.ko]\ngroup_separator = "; "\n')
+    assert problems == [] and project is not None
+    assert project.config.labels == {"page_cited": " (p. %(page)s)",
+                                     "ko": {"group_separator": "; "}}

@@ -96,14 +96,43 @@ def test_each_committed_mo_is_the_compile_of_its_po(po: Path) -> None:
 
 def test_language_tags_find_their_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(locales, "catalogs", lambda: frozenset(
-        {"fr", "pt", "zh_Hans", "zh_Hant", "ko", "sr_Latn"}))
+        {"fr", "pt", "zh_Hans", "zh_Hant", "ko", "sr_Latn", "he", "id", "yi"}))
     found = {tag: locales.catalog_for(tag) for tag in
              ("zh-TW", "zh-HK", "zh-Hant", "zh", "zh-CN", "zh-Hans-SG", "pt-BR", "fr-CA",
-              "ko-KR", "sr-Latn", "sr", "en", "en-GB", "sw")}
+              "ko-KR", "sr-Latn", "sr", "en", "en-GB", "sw", "iw", "iw-IL", "in", "ji", "und",
+              "ko-u-nu-hanidec", "zh-x-tw", "fr_CA")}
     assert found == {"zh-TW": "zh_Hant", "zh-HK": "zh_Hant", "zh-Hant": "zh_Hant",
                      "zh": "zh_Hans", "zh-CN": "zh_Hans", "zh-Hans-SG": "zh_Hans",
                      "pt-BR": "pt", "fr-CA": "fr", "ko-KR": "ko", "sr-Latn": "sr_Latn",
-                     "sr": None, "en": None, "en-GB": None, "sw": None}
+                     "sr": None, "en": None, "en-GB": None, "sw": None, "iw": "he",
+                     "iw-IL": "he", "in": "id", "ji": "yi", "und": None,
+                     "ko-u-nu-hanidec": "ko", "zh-x-tw": "zh_Hans", "fr_CA": "fr"}
+
+
+@pytest.mark.parametrize(("tag", "subtags"), [
+    ("en-u-nu-arab", ("en", "Latn", None)),  # a -u- keyword, not region NU
+    ("en-x-nu", ("en", "Latn", None)),  # private use, not region NU
+    ("sr-Latn-u-co-phonebk", ("sr", "Latn", None)),
+    ("zh-TW-x-hant", ("zh", "Hant", "TW")),
+    ("iw-IL", ("he", "Hebr", "IL")),
+    ("und", ("en", "Latn", None)),
+    ("und-TW", ("zh", "Hant", "TW")),
+])
+def test_tags_are_read_by_icu(tag: str, subtags: tuple[str, str, str | None]) -> None:
+    assert locales.subtags(tag) == subtags
+
+
+def test_deprecated_und_and_extended_tags_format_as_their_language() -> None:
+    # und and English with only extensions are house English, as a bare en is
+    for tag in ("und", "en-u-nu-arab", "en-x-house"):
+        assert str(locales.formatting_locale(tag)) == "en_001", tag
+        assert Labels(tag).date(DAY) == "23 March 2024" and Labels(tag).is_english
+    assert Labels("en-u-nu-arab").names(["Ann", "Bo", "Cy"]) == "Ann, Bo and Cy"
+    hebrew, modern = Labels("iw"), Labels("he")
+    assert hebrew.catalog == "he" and hebrew.date(DAY) == modern.date(DAY)
+    assert hebrew.text("contents") == modern.text("contents") != "Contents"
+    assert str(locales.formatting_locale("in")) == "id"
+    assert Labels("ji").locale.language == "yi"
 
 
 @pytest.mark.parametrize(("language", "date", "names"), [
@@ -148,6 +177,27 @@ def test_placeholders_of_overrides_are_checked() -> None:
     assert "%%" in (placeholder_problem("contents", "%s") or "")
 
 
+def test_overrides_for_a_language_match_as_catalogs_do() -> None:
+    # a table's tag is read as a book's is: zh is zh-Hans, zh-TW is zh-Hant-TW
+    overrides = LabelOverrides.from_table({
+        "contents": "All", "zh-Hans": {"contents": "Hans", "cover": "Hans"},
+        "zh": {"contents": "zh"}, "zh-Hant": {"contents": "Hant", "landmarks": "Hant"},
+        "zh-TW": {"contents": "TW", "cover": "TW"}, "iw": {"contents": "iw"},
+        "EN": {"contents": "en"}, "sr": {"contents": "sr"}, "pt": {"contents": "pt"}})
+    contents = {tag: overrides.for_language(tag)["contents"] for tag in
+                ("zh-TW", "zh-Hant-TW", "zh-HK", "zh", "zh-CN", "zh-Hans-SG", "he", "he-IL",
+                 "en", "en-GB", "und", "sr-Latn", "pt-BR", "fr")}
+    assert contents == {"zh-TW": "TW", "zh-Hant-TW": "TW", "zh-HK": "Hant", "zh": "Hans",
+                        "zh-CN": "Hans", "zh-Hans-SG": "Hans", "he": "iw", "he-IL": "iw",
+                        "en": "en", "en-GB": "en", "und": "en", "sr-Latn": "All",
+                        "pt-BR": "pt", "fr": "All"}
+    taiwan = overrides.for_language("zh-TW")  # each key from the most specific table giving it
+    assert (taiwan["cover"], taiwan["landmarks"]) == ("TW", "Hant")
+    assert "landmarks" not in overrides.for_language("zh-CN")
+    assert overrides.for_language("zh")["cover"] == "Hans"
+    assert labels_for("zh-TW", overrides).text("landmarks") == "Hant"
+
+
 def test_overrides_keep_their_spaces_and_a_book_wins_over_the_project() -> None:
     config = Config.model_validate({"labels": {"page_cited": " (p. %(page)s)",
                                                "ko": {"group_separator": "; "}},
@@ -176,7 +226,8 @@ BOOKS: dict[str, dict[str, Any]] = {
         "pieces": [
             ("‘바다의 등대지기’ 리뷰: 조용한 영화", "한서연", "film", "바다의 등대지기",
              ["김도윤", "이하늘"], ["박민수", "최지아", "정우진"], "4/5", ["드라마", "바다"],
-             "등불거리 리뷰", "등대지기는 십일 년 동안 혼자 살았다."),
+             "등불거리 리뷰",
+             "등대지기는 십일 년 동안 혼자 살았다.[^1]\n\n[^1]: 부산에서 처음 상영되었다."),
             ("‘골목 세탁소’ 리뷰: 따뜻한 드라마", "서미라", "series", "골목 세탁소",
              ["윤지우"], ["최민서"], "9/10", ["드라마"], "화면과 난로",
              "동네 세탁소 하나로 열두 편을 채우는 느린 드라마다."),
@@ -197,7 +248,8 @@ BOOKS: dict[str, dict[str, Any]] = {
         "pieces": [
             ("『海の灯台守』評：静かな映画", "山田花子", "film", "海の灯台守",
              ["鈴木一郎", "田中二郎"], ["伊藤三郎", "渡辺四郎", "中村五郎"], "4/5",
-             ["ドラマ", "海"], "灯り通り評論", "灯台守は十一年間ひとりで暮らしてきた。"),
+             ["ドラマ", "海"], "灯り通り評論",
+             "灯台守は十一年間ひとりで暮らしてきた。[^1]\n\n[^1]: 東京で初めて上映された。"),
             ("『路地の洗濯屋』評：温かいドラマ", "佐藤美咲", "series", "路地の洗濯屋",
              ["小林六子"], ["加藤七海"], "9/10", ["ドラマ"], "画面と暖炉",
              "町の洗濯屋ひとつで十二話を満たす、ゆっくりしたドラマだ。"),
@@ -218,7 +270,8 @@ BOOKS: dict[str, dict[str, Any]] = {
         "pieces": [
             ("مراجعة «حارس المنارة»: فيلم هادئ", "ليلى حسن", "film", "حارس المنارة",
              ["يوسف سالم", "منى فؤاد"], ["كريم نبيل", "سارة عادل", "هدى رامي"], "4/5",
-             ["دراما", "البحر"], "مجلة الفانوس", "عاش حارس المنارة وحده إحدى عشرة سنة."),
+             ["دراما", "البحر"], "مجلة الفانوس",
+             "عاش حارس المنارة وحده إحدى عشرة سنة.[^1]\n\n[^1]: عُرض أول مرة في القاهرة."),
             ("مراجعة «مغسلة الحارة»: مسلسل دافئ", "عمر خالد", "series", "مغسلة الحارة",
              ["رنا زياد"], ["نادر فهمي"], "9/10", ["دراما"], "الشاشة والموقد",
              "مسلسل بطيء يملأ اثنتي عشرة حلقة بمغسلة واحدة."),
@@ -241,7 +294,8 @@ BOOKS: dict[str, dict[str, Any]] = {
             ("« Le Gardien du phare » : un drame silencieux", "Lucie Martin", "film",
              "Le Gardien du phare", ["Hélène Marchetti", "Paul Girard"],
              ["Solange Bréval", "Inès Kader", "Paul Verdier"], "4/5", ["drame", "mer"],
-             "Le Petit Écran", "Le gardien vit seul sur son rocher depuis onze ans."),
+             "Le Petit Écran", "Le gardien vit seul sur son rocher depuis onze ans.[^1]\n\n"
+             "[^1]: Présenté d'abord à Lyon."),
             ("« La Laverie » : une série tendre", "Claire Dubois", "series", "La Laverie",
              ["Yves Roche"], ["Nina Perret"], "9/10", ["drame"], "Écran et foyer",
              "Une laverie de quartier suffit à remplir douze épisodes."),
@@ -353,6 +407,14 @@ def epub_furniture_text(epub: Epub) -> str:
     return "\n".join(texts)
 
 
+def backlink_names(epub: Epub) -> dict[str, list[str]]:
+    """What screen readers hear for the footnotes' links back to the text, by document."""
+    found = {name.rpartition("/")[2]: [str(value) for value in epub.xml(name).xpath(
+        "//x:a[@role='doc-backlink']/@aria-label", namespaces=NS)]
+        for name in epub.names() if name.endswith(".xhtml")}
+    return {name: names for name, names in found.items() if names}
+
+
 @pytest.fixture(scope="module", params=["ko", "ja", "ar", "fr"])
 def built_book(request: pytest.FixtureRequest,
                tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
@@ -391,6 +453,9 @@ def test_a_book_in_another_language_has_no_english_furniture(
         assert re.sub(r"\s+", "", expected) in text, expected
     summary = epub.metadata("schema:accessibilitySummary")[0]
     assert summary.startswith(labels.text("a11y_navigation_index"))
+    # the pieces' footnotes: their links back to the text are named in the language too
+    assert backlink_names(epub) == {"piece-0.xhtml": [
+        labels.text("footnote_backlink", number=labels.digits("1"))]}
 
 
 def test_a_book_in_another_language_passes_epubcheck(built_book: tuple[str, Path]) -> None:
@@ -415,6 +480,9 @@ def test_a_french_piece_in_a_korean_book_keeps_french_labels(tmp_path: Path) -> 
     assert flat(fr.date(dt.date(2024, 3, 20))) in header
     assert flat(fr.text("rating", rating=fr.rating(Fraction(4), 5, None))) in header
     assert flat(ko.text("credit_film", names="")) not in header
+    named = backlink_names(epub)  # each piece's footnotes in its own language
+    assert named["francais.xhtml"] == [fr.text("footnote_backlink", number="1")]
+    assert named["piece-0.xhtml"] == [ko.text("footnote_backlink", number="1")]
     # the rest stays Korean: the nav's title, the back matter, the piece's contents entry
     assert epub.nav.xpath("string(//x:h1)", namespaces=NS) == ko.text("contents")
     entry = epub.nav.xpath("//x:a[@href='francais.xhtml']", namespaces=NS)[0]
@@ -486,6 +554,27 @@ def test_a_language_without_a_catalog_falls_back_to_english_once(tmp_path: Path)
     piece = words(epub.xml("EPUB/a.xhtml"))
     assert "23 Machi 2024" in piece  # ... but CLDR's Swahili date
     assert "Amani Juma na Neema Ali" in words(epub.xml("EPUB/titlepage.xhtml"))
+
+
+def test_a_cached_reading_takes_the_words_of_each_build(tmp_path: Path) -> None:
+    # Readings are kept between builds without footnote words: an override changed since
+    # (or another catalog) cannot leave a body's old words in the book.
+    french, korean = BOOKS["fr"]["pieces"][0], BOOKS["ko"]["pieces"][0]
+    root = write_project(tmp_path, {"fr.md": review(*french, day=3, language="fr"),
+                                    "ko.md": review(*korean, day=4)},
+                         SWAHILI.replace('"sw"', '"ko"'))
+    assert run_chapbook("build", cwd=root).code == 0
+    cache = root / "build" / ".cache" / "read" / "pool.pickle"
+    kept = cache.read_bytes()
+    assert b"aria-label" not in kept and b"doc-backlink" in kept
+    with (root / "chapbook.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[labels.fr]\nfootnote_backlink = "Remonter à la note %(number)s"\n')
+    done = run_chapbook("build", cwd=root)
+    assert done.code == 0, done.stderr
+    assert cache.read_bytes() == kept  # both pieces came from the cache ...
+    named = backlink_names(Epub(root / "build" / "kitabu.epub"))
+    assert named == {"fr.xhtml": ["Remonter à la note 1"],  # ... with this build's words
+                     "ko.xhtml": [labels_for("ko").text("footnote_backlink", number="1")]}
 
 
 def test_labels_overridden_for_every_language_and_for_one(tmp_path: Path) -> None:

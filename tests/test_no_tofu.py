@@ -22,8 +22,9 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from chapbook.pdf.fontconfig import family_file
+from chapbook.render.styles import load_style
 
-from .conftest import Run, write_project
+from .conftest import REPO, Run, write_project
 from .glyphcheck import Glyph, blank_glyphs, drawn_glyphs, summary
 
 STYLES = ("classic", "magazine", "pocket")
@@ -355,3 +356,21 @@ def test_the_words_chapbook_writes_are_checked_too(tmp_path: Path) -> None:
     assert "chapbook.toml:9: warning: no font covers" in built.stderr, built.stderr
     assert "(Devanagari)" in built.stderr and "(Symbols)" not in built.stderr
     assert "[missing-glyph]" in built.stderr
+
+
+@pytest.mark.parametrize(("style", "text", "language", "expected"), [
+    ("classic", "Article One", "en", ("Charis SIL",)),
+    ("classic", "차례 소설", "ko", ("NanumMyeongjo",)),
+    ("classic", "小さな画面のなぐさめ", "ja", ("Noto Serif CJK JP",)),
+    ("classic", "عزاء الشاشات", "ar", ("Noto Naskh Arabic",)),
+    ("classic", "Article 小さな", "ja", ("Noto Serif CJK JP", "Charis SIL")),
+    ("magazine", "Article One", "en", ("Inter",)),
+    ("magazine", "عزاء الشاشات", "ar", ("Noto Sans Arabic",)),
+])
+def test_the_colophon_names_the_faces_that_set_the_book(
+        style: str, text: str, language: str, expected: tuple[str, ...]) -> None:
+    """'Set in …' names the faces that draw the book's words, not every file of the style:
+    a Japanese book is set in Noto Serif CJK JP, not in the style's Korean face."""
+    loaded, _ = load_style(style, REPO)
+    assert loaded is not None
+    assert loaded.typefaces_for(text, language) == expected

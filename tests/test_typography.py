@@ -30,6 +30,9 @@ def body(text: str, language: str) -> str:
     ("fr", f"He said «{NNBSP}yes{NNBSP}» and “no” – then… nothing."),
     ("ja", "He said 「yes」 and 『no』 – then… nothing."),
     ("ko", "He said “yes” and ‘no’ – then… nothing."),
+    ("ar", "He said «yes» and ”no“ – then… nothing."),
+    ("fa-IR", "He said «yes» and ”no“ – then… nothing."),
+    ("el", "He said «yes» and “no” – then… nothing."),
 ])
 def test_quotes_dashes_and_ellipses_by_language(language: str, expected: str) -> None:
     assert body("He said \"yes\" and 'no' -- then... nothing.", language) == expected

@@ -15,11 +15,11 @@ from chapbook.core.anthology import Anthology, Part
 from chapbook.core.config import AnthologyConfig, PartConfig, Press, Project, Selection
 from chapbook.core.diagnostics import Diagnostic, Location, error, info, warning
 from chapbook.core.images import ImageAsset, ImageRefusal, resolve_image
-from chapbook.core.labels import LabelOverrides, labels_for, merge_tables
+from chapbook.core.labels import LabelOverrides, Labels, labels_for, merge_tables
 from chapbook.core.locales import language_name
 from chapbook.core.manuscript import Manuscript
 from chapbook.core.pagesetup import css_length, trim_size
-from chapbook.read.body import render_body
+from chapbook.read.body import name_backlinks, render_body
 
 COVER_TYPES = ("image/jpeg", "image/png")
 
@@ -93,6 +93,11 @@ class _BookCollector:
     def language(self) -> str:
         return self.book.language or self.project.config.press.language
 
+    def labels(self, language: str) -> Labels:
+        """The words of `language` in this book: the project's and the book's overrides."""
+        return labels_for(language, LabelOverrides.from_table(
+            merge_tables(self.project.config.labels, self.book.labels)))
+
     def collect(self) -> Anthology | None:
         book = self.book
         foreword = self._foreword()
@@ -143,10 +148,8 @@ class _BookCollector:
             return self._explicit_parts(exclude)
         pieces = self._choose(book.pieces, book.select, ("pieces",), exclude)
         if book.group_by:
-            labels = labels_for(self.language, LabelOverrides.from_table(
-                merge_tables(self.project.config.labels, book.labels)))
-            return [(title, None, run) for title, run
-                    in group_pieces(pieces, book.group_by, self.sort_name, labels)]
+            return [(title, None, run) for title, run in group_pieces(
+                pieces, book.group_by, self.sort_name, self.labels(self.language))]
         return [(None, None, pieces)]
 
     def _explicit_parts(self, exclude: Manuscript | None) -> list[tuple[str | None, str | None,
@@ -228,10 +231,11 @@ class _BookCollector:
                                    "manuscript's 'slug:'"))
 
     def _markdown(self, text: str, language: str, doc_id: str, where: Location) -> str:
-        """Markdown from the config: no raw HTML, no images; odd links become text."""
+        """Markdown from the config: no raw HTML, no images; odd links become text. Its
+        footnotes' back links are named here: it is read anew for each build."""
         fragment = render_body(text, language, doc_id)
         self.problems += [warning(f.code, f.message, where, f.hint) for f in fragment.findings]
-        return fragment.xhtml
+        return name_backlinks(fragment.xhtml, self.labels(language))
 
     def _cover(self) -> ImageAsset | None:
         """The configured cover: a JPEG or PNG inside the project, or an error saying why."""

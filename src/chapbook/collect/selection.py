@@ -8,7 +8,7 @@ from typing import Any
 from chapbook.core.collation import sort_key
 from chapbook.core.config import Selection
 from chapbook.core.labels import ENGLISH, Labels
-from chapbook.core.locales import language_name
+from chapbook.core.locales import language_name, tag_name
 from chapbook.core.manuscript import WORK_KINDS, Manuscript, parse_rating
 
 SortName = Callable[[str], str]  # 'Mira Seo' -> 'Seo, Mira'
@@ -66,16 +66,20 @@ def _order_key(name: str, sort_name: SortName) -> Callable[[Manuscript], Any]:
 def group_pieces(pieces: Sequence[Manuscript], group_by: str, sort_name: SortName,
                  labels: Labels = ENGLISH) -> list[tuple[str, list[Manuscript]]]:
     """Split ordered pieces into groups titled in the book's language (`labels`); groups in
-    a natural order (names and tags as that language sorts them), pieces kept in order.
+    a natural order (names, languages and tags as that language sorts them), pieces kept
+    in order.
 
     A piece goes in one group only: for `tag`, the group of its first tag.
     """
     groups: dict[Any, list[Manuscript]] = {}
     for piece in pieces:
         groups.setdefault(_group_value(piece, group_by), []).append(piece)
+    titles = {value: _group_title(value, group_by, labels) for value in groups}
+    # languages go by their names, as the book's readers know them, not by their tags
+    rank_name = titles.__getitem__ if group_by == "language" else sort_name
     collate = sort_key(labels.language)
-    ordered = sorted(groups, key=lambda value: _group_rank(value, group_by, sort_name, collate))
-    return [(_group_title(value, group_by, labels), groups[value]) for value in ordered]
+    ordered = sorted(groups, key=lambda value: _group_rank(value, group_by, rank_name, collate))
+    return [(titles[value], groups[value]) for value in ordered]
 
 
 def _group_value(piece: Manuscript, group_by: str) -> Any:
@@ -87,7 +91,7 @@ def _group_value(piece: Manuscript, group_by: str) -> Any:
         "year": piece.date.year if piece.date else None,
         "tag": piece.tags[0] if piece.tags else None,
         "author": piece.authors[0].name if piece.authors else None,
-        "language": piece.language,
+        "language": tag_name(piece.language),  # iw and he, en and EN: one language
     }
     return values[group_by]
 
@@ -98,7 +102,7 @@ def _group_rank(value: Any, group_by: str, sort_name: SortName,
         return (1, b"")  # "Other" goes last
     if group_by == "work.kind":
         return (0, WORK_KINDS.index(value))
-    if group_by == "author":
+    if group_by in ("author", "language"):
         return (0, collate(sort_name(value)))
     return (0, collate(value) if isinstance(value, str) else value)
 
@@ -110,7 +114,6 @@ def _group_title(value: Any, group_by: str, labels: Labels) -> str:
         return labels.text(f"group_{value}")
     if group_by == "tag":
         return str(value).replace("-", " ").capitalize()
-    if group_by == "language":
-        name = language_name(str(value), labels.language)
-        return name[:1].upper() + name[1:]
+    if group_by == "language":  # "English", "Anglais" (a title's first word), "영어"
+        return language_name(str(value), labels.language)
     return labels.digits(str(value)) if isinstance(value, int) else str(value)

@@ -11,13 +11,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from chapbook.core.diagnostics import Diagnostic, Location, error
 from chapbook.core.labels import override_problems
@@ -39,8 +43,27 @@ ORDER_KEYS = ("date", "-date", "title", "-title", "rating", "-rating", "author",
 
 # [labels]: `key = "text"` for every language, `[labels.<lang>]` tables of them for one.
 # A label's own spaces count (" (p. %(page)s)"): its text is not stripped as other values are.
-LabelText = Annotated[str, StringConstraints(strip_whitespace=False)]
-LabelTable = dict[str, LabelText | dict[str, LabelText]]
+LABELS_HELP = ("the label keys and the placeholders each takes are listed in README.md, "
+               "\"Books in other languages\"")
+_TEXT, _TABLE = "label text", "label table"  # the two forms, as pydantic names them in paths
+
+
+def _label_text(value: object) -> object:
+    if not isinstance(value, str):
+        raise PydanticCustomError("label_text", "must be a label text")
+    return value
+
+
+def _label_form(value: object) -> str | None:
+    """Which form a [labels] value takes; None (one error, not one per form) for neither."""
+    return _TEXT if isinstance(value, str) else _TABLE if isinstance(value, dict) else None
+
+
+LabelText = Annotated[str, StringConstraints(strip_whitespace=False), BeforeValidator(_label_text)]
+LabelTable = dict[str, Annotated[
+    Annotated[LabelText, Tag(_TEXT)] | Annotated[dict[str, LabelText], Tag(_TABLE)],
+    Discriminator(_label_form, custom_error_type="label_value", custom_error_message=(
+        "must be a label text, or a table of them named by a language tag"))]]
 
 
 class _Schema(BaseModel):
@@ -257,10 +280,7 @@ def label_problems(project: Project) -> list[Diagnostic]:
             path = (*prefix, *found.path)
             code = "unknown-label" if found.kind == "unknown" else "bad-label"
             problems.append(error(code, f"'{_display_path(path)}': {found.message}",
-                                  project.location_of(*path),
-                                  "the labels and their placeholders are listed in "
-                                  "src/chapbook/core/labels.py (see README, Translating "
-                                  "chapbook)"))
+                                  project.location_of(*path), LABELS_HELP))
     return problems
 
 
@@ -277,13 +297,16 @@ def _toml_syntax_error(exc: tomllib.TOMLDecodeError, where: Location) -> Diagnos
 
 def _config_error(item: Any, lines: dict[tuple[str | int, ...], int],
                   where: Location) -> Diagnostic:
-    path = tuple(item["loc"])
+    path = tuple(part for part in item["loc"] if part not in (_TEXT, _TABLE))
     line = next((lines[path[:end]] for end in range(len(path), 0, -1) if path[:end] in lines),
                 None)
     key = _display_path(path) or "chapbook.toml"
     if item["type"] == "extra_forbidden":
         return error("config-unknown-key", f"unknown key '{key}'", where.at_line(line),
                      "see the configuration reference in README.md")
+    if item["type"] in ("label_value", "label_text"):
+        return error("bad-label", f"'{key}': {plain_reason(item)}", where.at_line(line),
+                     LABELS_HELP)
     return error("config-invalid", f"'{key}': {plain_reason(item)}", where.at_line(line),
                  "see the configuration reference in README.md")
 

@@ -25,10 +25,12 @@ from babel.numbers import format_decimal
 
 from chapbook.core.locales import (
     MISSING,
+    candidates,
     catalog_for,
     formatting_locale,
     native_digits,
     subtags,
+    tag_name,
     translations,
 )
 
@@ -149,6 +151,9 @@ REGISTRY: tuple[Label, ...] = (
     _label("page_in_index", ", %(page)s"),
     # TRANSLATORS: print only: the page number after a cited review, "Title (p. 12)".
     _label("page_cited", " (p. %(page)s)"),
+    # TRANSLATORS: EPUB, read by screen readers: the link (↩) at the end of a footnote back
+    # to where the text calls it; %(number)s is the note's number.
+    _label("footnote_backlink", "Back to the text of note %(number)s"),
     # TRANSLATORS: the cast of a film or series; %(names)s is a list.
     _label("starring", "Starring %(names)s"),
     # TRANSLATORS: %(rating)s is rating_value or rating_labelled.
@@ -229,12 +234,15 @@ class LabelOverrides:
         return cls(everywhere, by_language)
 
     def for_language(self, language: str) -> dict[str, str]:
-        """The overrides a language gets: its own tables (pt, then pt-BR) over the rest."""
+        """The overrides a language gets, over those for every language: the tables named
+        by a tag it would take a catalog for, each tag read with its likely script (zh-TW
+        as zh-Hant-TW, zh as zh-Hans), the more specific over the less."""
         chosen = dict(self.everywhere)
-        tag = language.lower()
-        matching = [(len(name), texts) for name, texts in self.by_language
-                    if tag == name.lower() or tag.startswith(name.lower() + "-")]
-        for _, texts in sorted(matching, key=lambda found: found[0]):
+        names = candidates(language)
+        matching = [(names.index(name), tag_name(tag).count("_"), texts)
+                    for tag, texts in self.by_language
+                    if (name := candidates(tag)[0]) in names]
+        for _, _, texts in sorted(matching, key=lambda found: (-found[0], found[1])):
             chosen.update(texts)
         return chosen
 

@@ -33,6 +33,9 @@ _FORMS = {
     "date_from_datetime_parsing": "must be a date written YYYY-MM-DD, e.g. 2024-03-23",
     "date_from_datetime_inexact": "must be a date written YYYY-MM-DD, e.g. 2024-03-23",
     "too_short": "must not be empty",
+    # chapbook.toml's [labels] (core/config.py): one refusal for a value of neither form
+    "label_value": "must be a label text, or a table of them named by a language tag",
+    "label_text": "must be a label text",
 }
 # By pydantic error type: the bound it names, in words.
 _BOUNDS = {"greater_than": "must be above {gt}", "greater_than_equal": "must be at least {ge}",

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import unicodedata
+import itertools
+import math
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from chapbook.core.anthology import Anthology
 from chapbook.core.diagnostics import Diagnostic, warning
@@ -21,6 +23,7 @@ from chapbook.core.hashing import digest
 from chapbook.core.images import CoverImage
 from chapbook.pdf.fontconfig import machine_fonts
 from chapbook.pdf.worker import generate_cover
+from chapbook.read.cjk import is_spaceless, is_wide
 from chapbook.render.context import MarkupLabels, book_labels
 from chapbook.render.styles import Style
 
@@ -30,6 +33,22 @@ if TYPE_CHECKING:
     from chapbook.core.workers import LazyPool
 
 PALETTES = 6  # the style's CSS defines .palette-0 ... .palette-5
+
+
+class TitleSize(NamedTuple):
+    """A size class of the cover's title (cover.css sets its type). A column is about half
+    an em: a wide (CJK) character takes two."""
+
+    name: str
+    most: int  # columns of the longest title it is for
+    word: int  # columns of the longest word it is for: a word is kept on one line
+    ems: int  # wide characters a line holds: the text column (320 px) over the type size
+
+
+TITLE_SIZES = (TitleSize("huge", 16, 10, 5), TitleSize("large", 32, 13, 7),
+               TitleSize("medium", 70, 18, 10), TitleSize("small", sys.maxsize, sys.maxsize, 14))
+SUBTITLE_EMS = 18  # the subtitle's wide characters a line (17 px type)
+CLIP_LEEWAY = 5  # a text at most this many columns too long is kept whole (as Jinja's truncate)
 
 
 def start_cover(anthology: Anthology, style: Style, cache: Path | None = None,
@@ -113,19 +132,64 @@ def palette(anthology: Anthology) -> int:
     return int(digest, 16) % PALETTES
 
 
-def title_size(title: str) -> str:
-    """A size class for the title, so that long titles still fit the cover. Wide (CJK)
-    characters count twice: they take twice the room of a Latin letter."""
-    length = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in title)
-    return ("huge" if length <= 16 else "large" if length <= 32 else "medium" if length <= 70
-            else "small")
+def title_size(title: str) -> TitleSize:
+    """A size class for the title, so that long titles, and titles with long words, still
+    fit the cover."""
+    length = columns(title)
+    longest = max((columns(word) for word in title.split(" ") if not breaks_inside(word)),
+                  default=0)
+    return next(size for size in TITLE_SIZES if length <= size.most and longest <= size.word)
+
+
+def balanced_measure(text: str, ems: int) -> str:
+    """A measure ('6em') that gives Chinese or Japanese text of several lines lines of
+    about one length, as WeasyPrint cannot (a last line of one character looks dropped);
+    '' for other text, or text that fits on one line of `ems` characters. The lines hold
+    a character more than the text: one kept off a line's start (kinsoku) then never
+    makes a line more."""
+    length = math.ceil(columns(text) / 2)
+    if length <= ems or not all(breaks_inside(word) for word in text.split(" ")):
+        return ""
+    lines = math.ceil((length + 1) / ems)
+    return f"{math.ceil((length + 1) / lines)}em"
+
+
+def columns(text: str) -> int:
+    """The room `text` takes, in columns: a wide (CJK) character takes two, as it is twice
+    as wide as a Latin letter."""
+    return sum(2 if is_wide(c) else 1 for c in text)
+
+
+def breaks_inside(word: str) -> bool:
+    """Chinese or Japanese: written without spaces, so a line breaks between characters
+    (WeasyPrint's line breaking keeps closing brackets and small kana off a line's start).
+    Latin, Arabic or Korean words (Korean with spaces between them) are kept whole."""
+    wide = [c for c in word if is_wide(c)]
+    return bool(wide) and all(is_spaceless(c) for c in wide)
+
+
+def clip(text: str, room: int) -> str:
+    """`text` cut to `room` columns, as Jinja's `truncate` cuts Latin text (the same text
+    for it), with wide characters counted twice: a Japanese title takes as many lines as
+    an English one. Chinese and Japanese are cut between characters, other text at a space."""
+    if columns(text) <= room + CLIP_LEEWAY:
+        return text
+    widths = itertools.accumulate(columns(c) for c in text)
+    kept = text[:sum(1 for width in widths if width <= room - 3)]
+    if breaks_inside(kept.rsplit(" ", 1)[-1]):
+        return kept + "…"
+    return kept.rsplit(" ", 1)[0] + "..."
 
 
 def render_cover_html(anthology: Anthology, style: Style) -> str:
     template = style.environment.get_template("cover/cover.html.j2")
-    return template.render(book=anthology, palette=palette(anthology),
-                           title_size=title_size(anthology.title),
-                           l=MarkupLabels(book_labels(anthology)))
+    title, subtitle = clip(anthology.title, 110), clip(anthology.config.subtitle or "", 110)
+    size = title_size(anthology.title)
+    return template.render(book=anthology, palette=palette(anthology), title_size=size.name,
+                           l=MarkupLabels(book_labels(anthology)), clip=clip,
+                           breaks_inside=breaks_inside,
+                           title_measure=balanced_measure(title, size.ems),
+                           subtitle_measure=balanced_measure(subtitle, SUBTITLE_EMS))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pypdfium2
 from PIL import Image
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 from chapbook.core.diagnostics import silenced
@@ -23,17 +24,22 @@ PNG_LEVEL = 6  # zlib: level 9 takes five times as long for a file 9 % smaller
 
 def generate(html: str, sheet: Path, layers: tuple[Path, ...]) -> tuple[bytes, str]:
     """The cover laid out and rasterised: (image bytes, media type). Runs in a worker."""
-    return _rasterise(_layout(html, sheet, layers))
+    return _rasterise(_first_page_pdf(layout(html, sheet, layers)))
 
 
-def _layout(html: str, sheet: Path, layers: tuple[Path, ...]) -> bytes:
-
+def layout(html: str, sheet: Path, layers: tuple[Path, ...]) -> Document:
+    """The cover laid out by WeasyPrint, as `generate` lays it out (its boxes show what
+    fits the page)."""
     fetcher = ProjectFetcher(layers)
     fonts = FontConfiguration()
     with silenced("weasyprint"):  # glyph and CSS notes are the print edition's to report
         css = CSS(filename=str(sheet), url_fetcher=fetcher, font_config=fonts)
-        document = HTML(string=html, base_url=layers[0].as_uri() + "/",
-                        url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts)
+        return HTML(string=html, base_url=layers[0].as_uri() + "/",
+                    url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts)
+
+
+def _first_page_pdf(document: Document) -> bytes:
+    with silenced("weasyprint"):
         return bytes(document.copy(document.pages[:1]).write_pdf())
 
 

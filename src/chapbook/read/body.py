@@ -22,6 +22,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
+from chapbook.core.labels import Labels
 from chapbook.core.language import primary_language
 from chapbook.read.cjk import cjk_breaks_plugin
 from chapbook.read.sanitise import sanitise_html
@@ -54,6 +55,9 @@ QUOTES: dict[str, tuple[str, str, str, str]] = {
     "no": ("\u00ab", "\u00bb", "\u2018", "\u2019"),
     "hu": ("\u201e", "\u201d", "\u00bb", "\u00ab"),
     "zh": ("\u201c", "\u201d", "\u2018", "\u2019"),
+    "ar": ("\u00ab", "\u00bb", "\u201d", "\u201c"),  # « », inner quotes mirrored in RTL
+    "fa": ("\u00ab", "\u00bb", "\u201d", "\u201c"),
+    "el": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
 }
 
 _FRENCH_SPACE_BEFORE = re.compile(r"(?:[ \u00a0\u202f]+|(?<=[\w\u00bb\u201d)]))([;!?])")
@@ -121,9 +125,31 @@ def _footnote_block_open(self: RendererHTML, tokens: Sequence[Token], idx: int,
 
 def _footnote_backlink(self: RendererHTML, tokens: Sequence[Token], idx: int,
                        options: OptionsDict, env: EnvType) -> str:
-    _, ref, number = _footnote_ids(tokens, idx, env)
-    return (f' <a href="#{ref}" class="footnote-backref" role="doc-backlink" '
-            f'aria-label="Back to the text of note {number}">\u21a9\ufe0e</a>')
+    """The link back to the call, without words: `name_backlinks` gives it its name in the
+    language of the book or piece that shows it (a reading serves every book)."""
+    _, ref, _ = _footnote_ids(tokens, idx, env)
+    return f' <a href="#{ref}" class="footnote-backref" role="doc-backlink">\u21a9\ufe0e</a>'
+
+
+# A back link's start tag in a finished fragment (XML: `>` inside a value is `&gt;`)
+_BACKLINK = re.compile(r'<a\b[^>]*\brole="doc-backlink"[^>]*?(?=/?>)')
+_BACKLINK_NUMBER = re.compile(r'\bhref="#fnref-[^"]*-(\d+)(?::\d+)?"')
+
+
+def name_backlinks(xhtml: str, labels: Labels) -> str:
+    """A finished fragment with each footnote back link named for screen readers in
+    `labels`' language ("Back to the text of note 1"); an author's own name is kept."""
+    if "doc-backlink" not in xhtml:
+        return xhtml
+
+    def named(found: re.Match[str]) -> str:
+        tag, number = found.group(0), _BACKLINK_NUMBER.search(found.group(0))
+        if number is None or " aria-label=" in tag:
+            return tag
+        words = labels.text("footnote_backlink", number=labels.digits(number.group(1)))
+        return f'{tag} aria-label="{html.escape(words)}"'
+
+    return _BACKLINK.sub(named, xhtml)
 
 
 def _heading_levels(state: StateCore) -> None:

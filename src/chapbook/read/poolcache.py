@@ -28,7 +28,9 @@ from chapbook.core.files import replace_file
 from chapbook.core.hashing import digest
 from chapbook.read.textparts import ReadResult, ReadSettings
 
-SCHEMA = 3  # 3: text repaired, metadata forms, headline works (issue 16)
+# 3: text repaired, metadata forms, headline works (issue 16); 4: footnote back links
+# without words (named when rendered, in the language of the book that shows them)
+SCHEMA = 4
 POOL_FILE = "pool.pickle"
 _HEADER = 32  # bytes: the SHA-256 of the pickled entries that follow
 # Markdown images, and HTML that may show one once sanitised (tag names in any case)

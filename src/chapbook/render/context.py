@@ -20,6 +20,7 @@ from chapbook.core.anthology import Anthology
 from chapbook.core.labels import LabelOverrides, Labels, ListStyle, labels_for
 from chapbook.core.language import direction
 from chapbook.core.manuscript import Manuscript, Rating
+from chapbook.read.body import name_backlinks
 from chapbook.read.xhtml import web_address
 from chapbook.render.styles import Style
 
@@ -197,10 +198,25 @@ def contents_title(anthology: Anthology) -> str:
     return book_labels(anthology).text("contents")
 
 
-def typeface_names(typefaces: str) -> list[str]:
-    # Style.typefaces joins the family names in English ("A, B and C"): split them again
-    # so that the colophon lists them in the book's language.
+def typeface_names(typefaces: str | Sequence[str]) -> list[str]:
+    # A list of family names; a custom template may still pass the English "A, B and C"
+    # of older versions, split again so that the colophon lists them in the book's language.
+    if not isinstance(typefaces, str):
+        return list(typefaces)
     return [name for name in re.split(r", | and ", typefaces) if name]
+
+
+def book_typefaces(anthology: Anthology, style: Style) -> tuple[str, ...]:
+    """The families the colophon names: those that set the book's own words in its
+    language, and its pieces' titles in theirs (a Japanese piece's face in an English
+    book), as the style's faces and its languages' own faces draw them."""
+    texts: dict[str, list[str]] = {anthology.language: [
+        anthology.title, anthology.config.subtitle or "", contents_title(anthology)]}
+    for piece in anthology.pieces:
+        texts.setdefault(piece.language, []).append(f"{piece.title} {piece.standfirst or ''}")
+    names = (name for language, text in texts.items()
+             for name in style.typefaces_for(" ".join(text), language))
+    return tuple(dict.fromkeys(names))
 
 
 def author_count(anthology: Anthology) -> int:
@@ -231,7 +247,9 @@ def shared_context(anthology: Anthology, piece_href: Any) -> dict[str, Any]:
         "running_head": running_head,
         "back_sections": back_sections(anthology),
         "part_number": part_number,
-        "body_html": lambda piece: piece.body_html,  # the print edition moves footnotes
+        # A body is read without words (one reading serves every book): its footnotes' back
+        # links are named here, in its language. The print edition moves the notes.
+        "body_html": lambda piece: name_backlinks(piece.body_html, labels_of(piece).labels),
         "page_attr": lambda element_id: Markup(""),  # print: known page numbers
     }
 

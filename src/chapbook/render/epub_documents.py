@@ -17,6 +17,7 @@ from chapbook.core.labels import ENGLISH, Labels
 from chapbook.render.context import (
     back_sections,
     book_labels,
+    book_typefaces,
     bookmark,
     environment,
     part_number,
@@ -99,7 +100,7 @@ class EpubParts:
 def start_epub(anthology: Anthology, style: Style) -> EpubParts:
     env = environment(style)
     base = {**shared_context(anthology, epub_file_name), "css_href": EPUB_CSS_HREF,
-            "typefaces": style.typefaces}
+            "typefaces": book_typefaces(anthology, style)}
 
     def document(template: str, file_name: str, title: str, language: str, kind: str,
                  in_part: str | None = None, nav_title: str | None = None,

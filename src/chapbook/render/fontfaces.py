@@ -79,29 +79,34 @@ def blank_glyph(font: hb.Font, glyph: int) -> bool:
 def inked_range(path: Path) -> str | None:
     """A unicode-range of the characters a face draws, for a face that maps some to empty
     glyphs (None for the others): WeasyPrint then takes those from the next font."""
-    try:
-        stamp = path.stat()
-    except OSError:
-        return None  # a missing file is reported where it is loaded
-    return _inked_range(path, stamp.st_size, stamp.st_mtime_ns)
-
-
-@cache
-def _inked_range(path: Path, size: int, modified: int) -> str | None:
-    try:
-        font = hb.Font(hb.Face(hb.Blob.from_file_path(str(path)), 0))
-        mapped = font.face.unicodes
-    except Exception:  # an unreadable font is reported where WeasyPrint loads it
-        return None
-    inked = sorted(code for code in mapped if draws_nothing(chr(code))
-                   or not blank_glyph(font, font.get_nominal_glyph(code) or 0))
+    mapped, inked = inked_chars(path)
     if len(inked) == len(mapped):
         return None
     runs: list[list[int]] = []
-    for code in inked:
+    for code in sorted(inked):
         if runs and runs[-1][1] == code - 1:
             runs[-1][1] = code
         else:
             runs.append([code, code])
     return ", ".join(f"U+{low:X}" if low == high else f"U+{low:X}-{high:X}"
                      for low, high in runs)
+
+
+def inked_chars(path: Path) -> tuple[frozenset[int], frozenset[int]]:
+    """The characters a face maps, and those it draws (or that draw nothing anyway)."""
+    try:
+        stamp = path.stat()
+    except OSError:
+        return frozenset(), frozenset()  # a missing file is reported where it is loaded
+    return _inked_chars(path, stamp.st_size, stamp.st_mtime_ns)
+
+
+@cache
+def _inked_chars(path: Path, size: int, modified: int) -> tuple[frozenset[int], frozenset[int]]:
+    try:
+        font = hb.Font(hb.Face(hb.Blob.from_file_path(str(path)), 0))
+        mapped = frozenset(font.face.unicodes)
+    except Exception:  # an unreadable font is reported where WeasyPrint loads it
+        return frozenset(), frozenset()
+    return mapped, frozenset(code for code in mapped if draws_nothing(chr(code))
+                             or not blank_glyph(font, font.get_nominal_glyph(code) or 0))

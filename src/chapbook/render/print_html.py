@@ -13,7 +13,7 @@ from chapbook.core.anthology import Anthology, Part
 from chapbook.core.language import direction
 from chapbook.core.manuscript import Manuscript
 from chapbook.core.pagesetup import PageSetup
-from chapbook.render.context import environment, part_number, shared_context
+from chapbook.render.context import book_typefaces, environment, part_number, shared_context
 from chapbook.render.linebreaks import LONG_WORD_CSS, keep_korean_words
 from chapbook.render.print_body import print_body
 from chapbook.render.styles import Style
@@ -77,7 +77,8 @@ def render_print(anthology: Anthology, style: Style, setup: PageSetup,
     context = {**shared_context(anthology, lambda slug: f"#piece-{slug}"),
                "body_html": lambda piece: print_body(piece.body_html), "page_attr": page_attr}
     html = env.get_template("print/book.html.j2").render(
-        **context, typefaces=style.typefaces, profile=setup.profile, selection=selection)
+        **context, typefaces=book_typefaces(anthology, style), profile=setup.profile,
+        selection=selection)
     html = _finished(html, anthology.language)
     return PrintRendition(html, style.stylesheets("css/print.css"), setup, style.font_css)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,9 +26,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from chapbook.core.diagnostics import Diagnostic, Location, error
 from chapbook.core.files import NotWritten
 from chapbook.core.paths import builtin_styles_dir
-from chapbook.render.fontfaces import FontFace, families_css, font_face_css, font_family
+from chapbook.render.fontfaces import (
+    FontFace,
+    families_css,
+    font_face_css,
+    font_family,
+    inked_chars,
+)
 
 MANIFEST = "style.toml"
+# Languages whose ideographs the built-in style sheets set in the language's own face
+# (language_fonts) before the style's: a Korean face draws them the Korean way.
+OWN_FACES_FIRST = frozenset({"ja", "zh", "yue"})
 MAX_DEPTH = 8  # inheritance chains longer than this are surely a loop
 
 
@@ -133,12 +143,15 @@ class Style:
 
     def script_fonts_for(self, language: str) -> tuple[str, ...]:
         """The script font list a piece in `language` gets (the generated CSS's choice)."""
+        return tuple(dict.fromkeys((*self.language_fonts_for(language), *self.script_fonts)))
+
+    def language_fonts_for(self, language: str) -> tuple[str, ...]:
+        """The faces `language_fonts` gives a language: its most specific tag's."""
         tags = [tag for tag, _ in self.language_fonts
                 if language.casefold() == tag.casefold()
                 or language.casefold().startswith(tag.casefold() + "-")]
         best = max(tags, key=lambda tag: tag.count("-"), default=None)
-        own = dict(self.language_fonts).get(best, ()) if best else ()
-        return tuple(dict.fromkeys((*own, *self.script_fonts)))
+        return dict(self.language_fonts).get(best, ()) if best else ()
 
     @property
     def all_font_files(self) -> tuple[Path, ...]:
@@ -146,13 +159,25 @@ class Style:
         return tuple(dict.fromkeys([face.path for face in self.fonts]
                                    + list(self.fallback_fonts)))
 
-    @cached_property
-    def typefaces(self) -> str:
-        """Names of the style's font families, for the colophon, read from the font files
-        (once per style: a chunked book renders its colophon's chunk many times)."""
-        names = sorted({font_family(face.path) for face in self.fonts} - {""})
-        return (" and ".join(names) if len(names) <= 2
-                else ", ".join(names[:-1]) + " and " + names[-1])
+    def typefaces_for(self, text: str, language: str) -> tuple[str, ...]:
+        """The families that set `text` (a book's own words, in its language), for the
+        colophon: the style's faces that draw its letters (names read from the font
+        files), then, for letters none draws, the faces the language asks for."""
+        letters = {ord(char) for char in text if unicodedata.category(char)[0] == "L"}
+        own = self.language_fonts_for(language)[:1]
+        names: list[str] = []
+        if own and language.casefold().split("-")[0] in OWN_FACES_FIRST:
+            names += own  # the style sheets leave the style's Korean face out of these
+            letters = {code for code in letters if unicodedata.east_asian_width(
+                chr(code)) not in ("W", "F")}
+        for face in self.fonts:
+            drawn = letters & inked_chars(face.path)[1]
+            if drawn:
+                names.append(font_family(face.path))
+                letters -= drawn
+        if letters:
+            names += own
+        return tuple(dict.fromkeys(name for name in names if name))
 
     @cached_property
     def environment(self) -> jinja2.Environment:
