@@ -6,6 +6,7 @@ from pathlib import Path
 
 from chapbook.build.options import BuildOptions
 from chapbook.build.plan import plan
+from chapbook.collect.selection import in_language
 from chapbook.core.diagnostics import Severity
 
 from .conftest import REPO, write_project
@@ -126,3 +127,9 @@ def test_parts_by_language_are_titled_with_the_languages_names(tmp_path: Path) -
     assert titles == {"en": ["English", "French", "Hebrew", "Korean"],
                       "fr": ["Anglais", "Coréen", "Français", "Hébreu"],
                       "ko": ["영어", "프랑스어", "한국어", "히브리어"]}
+
+
+def test_a_language_selects_its_tags_and_varieties() -> None:
+    assert in_language("he", "iw") and in_language("iw", "he")
+    assert in_language("EN", "en") and in_language("en-GB", "en")
+    assert not in_language("en", "en-GB") and not in_language("fr", "en")

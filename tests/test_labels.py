@@ -33,6 +33,7 @@ from chapbook.core.labels import (
     merge_tables,
     placeholder_problem,
 )
+from chapbook.core.language import direction
 from chapbook.render.epub_documents import render_epub
 from chapbook.render.print_html import render_print
 from chapbook.render.styles import load_style
@@ -133,6 +134,14 @@ def test_deprecated_und_and_extended_tags_format_as_their_language() -> None:
     assert hebrew.text("contents") == modern.text("contents") != "Contents"
     assert str(locales.formatting_locale("in")) == "id"
     assert Labels("ji").locale.language == "yi"
+    assert direction("iw") == direction("ji") == "rtl"
+
+
+def test_the_first_of_a_month_in_french_is_an_ordinal() -> None:
+    assert Labels("fr").date(dt.date(2024, 3, 1)) == "1er mars 2024"
+    assert Labels("fr-CA").date(dt.date(2024, 3, 1)) == "1er mars 2024"
+    assert Labels("fr").date(dt.date(2024, 3, 11)) == "11 mars 2024"
+    assert Labels("en").date(dt.date(2024, 3, 1)) == "1 March 2024"
 
 
 @pytest.mark.parametrize(("language", "date", "names"), [

@@ -26,7 +26,7 @@ def matches(piece: Manuscript, select: Selection, rating_scale: int) -> bool:
         select.date_from is None or (piece.date is not None and piece.date >= select.date_from),
         select.date_to is None or (piece.date is not None and piece.date <= select.date_to),
         not select.author or any(c.name in select.author for c in piece.authors),
-        not select.language or piece.language in select.language,
+        not select.language or any(in_language(piece.language, tag) for tag in select.language),
     )
     return all(checks)
 
@@ -39,6 +39,13 @@ def _in_rating_range(piece: Manuscript, select: Selection, scale: int) -> bool:
     low = parse_rating(select.rating_min, scale).normalised if select.rating_min else 0.0
     high = parse_rating(select.rating_max, scale).normalised if select.rating_max else 1.0
     return low <= piece.rating.normalised <= high
+
+
+def in_language(language: str, selected: str) -> bool:
+    """A piece in `language` is in the `selected` one: the same language however tagged
+    (iw is he, EN is en), or a variety of it (en-GB is en; en is not en-GB)."""
+    piece, wanted = tag_name(language), tag_name(selected)
+    return piece == wanted or piece.startswith(wanted + "_")
 
 
 def sort_pieces(pieces: Sequence[Manuscript], order: str,

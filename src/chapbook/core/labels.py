@@ -333,8 +333,11 @@ class Labels:
         return format_list(list(names), locale=self.locale)
 
     def date(self, date: dt.date) -> str:
-        """23 March 2024, 23 mars 2024, 2024년 3월 23일, in the language's digits."""
-        return self.digits(format_date(date, format="long", locale=self.locale))
+        """23 March 2024, 1er mars 2024, 2024년 3월 23일, in the language's digits."""
+        text = format_date(date, format="long", locale=self.locale)
+        if self.locale.language == "fr" and date.day == 1:  # CLDR has no ordinal day
+            text = re.sub(r"^1(?=\s)", "1er", text)
+        return self.digits(text)
 
     def number(self, value: Fraction | int | float) -> str:
         """3.5 in English, 3,5 in French: the language's separators and digits."""

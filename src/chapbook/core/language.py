@@ -6,7 +6,7 @@ from __future__ import annotations
 # Sorani Kurdish, Dhivehi, Persian, Hebrew (and its old tag iw), Kashmiri, Pashto, Sindhi,
 # Syriac, Uyghur, Urdu, Yiddish).
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd",
-                           "syr", "ug", "ur", "yi"})
+                           "syr", "ug", "ur", "yi", "ji"})  # iw, ji: the old tags of he, yi
 
 
 def primary_language(language: str) -> str:
