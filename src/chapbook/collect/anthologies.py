@@ -210,7 +210,9 @@ class _BookCollector:
         if not pieces:
             self.problems.append(warning("empty-part", f"part '{title}' has no pieces",
                                          self.where("part", number - 1)))
-        return Part(slug, title, intro, tuple(pieces))
+        explicit = self.book.part[number - 1] if len(self.book.part) >= number else None
+        opening = (explicit.opening if explicit else None) or self.book.opening
+        return Part(slug, title, intro, tuple(pieces), opening)
 
     def _foreword(self) -> Manuscript | None:
         slug = self.book.foreword

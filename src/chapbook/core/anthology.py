@@ -31,6 +31,7 @@ class Part:
     title: str
     introduction_html: str | None
     pieces: tuple[Manuscript, ...]
+    opening: str = "recto"  # where its pieces open in print: recto, page or run-on
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ from chapbook.core.schema_errors import plain_reason
 
 CONFIG_NAME = "chapbook.toml"
 GROUP_KEYS = ("work.kind", "work.year", "work.platform", "year", "tag", "author", "language")
+# Where a piece opens in print: a recto (a blank verso before it if need be), the next
+# page, or straight after the piece before it.
+Opening = Literal["recto", "page", "run-on"]
 ORDER_KEYS = ("date", "-date", "title", "-title", "rating", "-rating", "author", "-author",
               "work", "-work")
 
@@ -122,6 +125,8 @@ class PartConfig(_Schema):
     introduction: str | None = Field(None, description="Markdown shown on the part page.")
     select: Selection = Selection()
     pieces: list[str] = Field([], description="Explicit slugs, in this order.")
+    opening: Opening | None = Field(None, description="Where this part's pieces open in "
+                                    "print; default: the book's opening.")
 
 
 class BackMatter(_Schema):
@@ -181,6 +186,8 @@ class AnthologyConfig(_Schema):
     date: dt.date | None = Field(None, description="Publication date (also fixes timestamps).")
     isbn: str | None = None
     edition: str | None = Field(None, description="Edition statement, e.g. 'First edition'.")
+    opening: Opening = Field("recto", description="Where pieces open in print: 'recto', "
+                             "'page' (the next page) or 'run-on' (after the piece before).")
     cover: str | None = Field(None, description="Cover image (JPEG or PNG) inside the "
                               "project; default: one generated from the title page.")
     labels: LabelTable = Field({}, description="This book's own label overrides, as the "

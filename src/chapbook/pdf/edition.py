@@ -39,13 +39,14 @@ def write_print_edition(job: PrintJob, target: Path) -> tuple[bool, list[Diagnos
     Returns whether the PDF was written, and the diagnostics.
 
     One pass is used on request, for books of a few pieces (chunks cost a fixed overhead
-    each and gain nothing there), for the screen profile (no recto openings: a chunk's
-    place in the book changes its mirrored margins) and for PDF/A and PDF/UA (a merge
-    would lose their metadata and structure tree).
+    each and gain nothing there), for the screen profile and for pieces that do not open
+    on rectos (`opening`: a chunk's place in the book would change its mirrored margins,
+    and run-on pieces share pages across any chunk boundary), and for PDF/A and PDF/UA (a
+    merge would lose their metadata and structure tree).
     """
     book = job.book
     setup = book.config.print.page_setup(job.profile)
-    one_pass = (job.mode == "single" or job.profile == "screen"
+    one_pass = (job.mode == "single" or job.profile == "screen" or not _opens_on_rectos(book)
                 or book.config.print.pdf_variant is not None
                 or (job.mode == "auto" and len(book.pieces) <= AUTO_CHUNK_THRESHOLD))
     if one_pass:
@@ -74,3 +75,8 @@ def _single_pass(job: PrintJob, setup: PageSetup, target: Path) -> tuple[bool, l
 
 def _roots(job: PrintJob) -> tuple[Path, ...]:
     return (job.root, *job.style.layers)
+
+
+def _opens_on_rectos(book: Anthology) -> bool:
+    """Every piece opens on a recto: chunks, which start on rectos, change nothing."""
+    return book.config.opening == "recto" and all(p.opening == "recto" for p in book.parts)
