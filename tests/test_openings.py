@@ -41,6 +41,7 @@ def test_run_on_capsules_share_pages_with_no_blank_verso(run_on: Path) -> None:
     pages = page_texts(run_on)
     body = [n for n, text in enumerate(pages) if "Capsule 0" in text][1]  # after the contents
     back = next(n for n in range(body, len(pages)) if pages[n].startswith("Contributors"))
+    assert body % 2 == 0  # the first capsule opens on a recto (page index even: page odd)
     blank = [n + 1 for n in range(body, back) if not pages[n].strip()]
     assert blank in ([], [back]), f"blank body pages: {blank}"  # a verso before the back
     assert back - body <= CAPSULES / 3, back - body  # several a page, not one a recto
@@ -94,6 +95,7 @@ def test_pieces_opening_on_the_next_page_leave_no_blank_pages(tmp_path: Path) ->
     assert run_chapbook("build", "--format", "pdf", cwd=root).code == 0
     opened = _openings(root / "build" / "capsules.pdf", [f"Capsule {n}" for n in range(6)])
     pages = sorted(opened.values())
+    assert pages[0] % 2 == 1, opened  # the first piece on a recto: folio 1 is a recto
     assert pages == list(range(pages[0], pages[0] + 6)), opened  # one a page, versos too
 
 
@@ -107,6 +109,21 @@ def test_a_part_runs_on_while_the_book_opens_on_rectos(tmp_path: Path) -> None:
     pages = page_texts(root / "build" / "capsules.pdf")
     opened = _openings(root / "build" / "capsules.pdf", ["Capsule 0", "Capsule 1", "Capsule 2"])
     assert all(page % 2 == 1 for page in opened.values()), opened
+    first_run_on = _openings(root / "build" / "capsules.pdf", ["Capsule 3"])["Capsule 3"]
+    assert first_run_on % 2 == 1  # after its part's title page, on a recto
     shared = [text for text in pages if "Capsule 3" in text and "Capsule 4" in text
               and "One line on film 4," in text]
     assert shared, "the run-on part's capsules share a page"
+
+
+def test_a_reference_to_the_foreword_opens_no_front_matter_page(tmp_path: Path) -> None:
+    """The contributors' list refers to the foreword (page vii): that link is no front-
+    matter section, so no roman-numbered page appears among the back matter."""
+    pieces = {f"c{n:03d}.md": _capsule(n) for n in range(3)}
+    pieces["fw.md"] = "---\ntitle: Foreword\nauthor: Critic 0\n---\nWhy these capsules.\n"
+    root = write_project(tmp_path / "p", pieces, _config("recto", 'foreword = "fw"\n'))
+    assert run_chapbook("build", "--format", "pdf", cwd=root).code == 0
+    pages = page_texts(root / "build" / "capsules.pdf")
+    body = next(n for n, text in enumerate(pages) if text.strip().endswith("\n1"))
+    folios = [text.strip().splitlines()[-1] for text in pages[body:] if text.strip()]
+    assert all(folio.isdigit() for folio in folios), folios  # no "ix" among the back matter
