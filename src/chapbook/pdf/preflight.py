@@ -24,7 +24,7 @@ import pyphen
 from chapbook.core.anthology import Anthology
 from chapbook.core.config import Project
 from chapbook.core.diagnostics import Diagnostic, Location, error, info, warning
-from chapbook.core.labels import REGISTRY, LabelOverrides, labels_for
+from chapbook.core.labels import REGISTRY
 from chapbook.core.language import primary_language
 from chapbook.core.manuscript import Manuscript
 from chapbook.pdf.fontconfig import family_file, fontconfig_available
@@ -36,6 +36,7 @@ from chapbook.pdf.unicode_scripts import (
     script_of,
     suggestion,
 )
+from chapbook.render.context import language_labels
 from chapbook.render.fontfaces import draws_nothing
 from chapbook.render.print_body import print_body
 from chapbook.render.styles import Style, load_style
@@ -264,7 +265,7 @@ def _label_glyphs(project: Project, book: Anthology, language: str,
     """The words chapbook writes itself in a language, overrides included, and a date and
     a list in its digits and words: a Hindi book of English pieces still needs a face for
     its Devanagari labels. Located at the book's language."""
-    labels = labels_for(language, LabelOverrides.from_table(book.config.labels))
+    labels = language_labels(book, language)
     text = " ".join([labels.pattern(label.key) for label in REGISTRY]
                     + [labels.date(_SAMPLE_DATE), labels.names(["A", "B", "C"])])
     index = next((n for n, b in enumerate(project.config.anthology) if b.slug == book.slug), 0)

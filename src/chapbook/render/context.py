@@ -8,7 +8,6 @@ print and on screen; edition-specific markup lives only in `epub/` and `print/` 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +26,7 @@ from chapbook.render.styles import Style
 
 def book_labels(anthology: Anthology) -> Labels:
     """The labels of the book's own furniture: contents, back matter, running heads."""
-    return labels_for(anthology.language, LabelOverrides.from_table(anthology.config.labels))
+    return language_labels(anthology, anthology.language)
 
 
 def language_labels(anthology: Anthology, language: str) -> Labels:
@@ -198,12 +197,9 @@ def contents_title(anthology: Anthology) -> str:
     return book_labels(anthology).text("contents")
 
 
-def typeface_names(typefaces: str | Sequence[str]) -> list[str]:
-    # A list of family names; a custom template may still pass the English "A, B and C"
-    # of older versions, split again so that the colophon lists them in the book's language.
-    if not isinstance(typefaces, str):
-        return list(typefaces)
-    return [name for name in re.split(r", | and ", typefaces) if name]
+def typeface_names(typefaces: Sequence[str]) -> list[str]:
+    """The colophon's family names (`book_typefaces`), for `l.names` to list them."""
+    return list(typefaces)
 
 
 def book_typefaces(anthology: Anthology, style: Style) -> tuple[str, ...]:
