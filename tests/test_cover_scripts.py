@@ -205,3 +205,20 @@ def _padding_box(box: Any) -> Rect:
 def _inside(rect: Rect, bound: Rect) -> bool:
     return (rect[0] >= bound[0] - SLACK and rect[1] >= bound[1] - SLACK
             and rect[2] <= bound[2] + SLACK and rect[3] <= bound[3] + SLACK)
+
+
+def test_a_title_the_cover_cuts_is_a_located_note(tmp_path: Path) -> None:
+    """A title too long for the generated cover is shown cut, and the build says so: the
+    cover shows 'A very long title...', the note names the book and what it cut."""
+    long_title = " ".join(["A very long title"] * 12)
+    config = ('[press]\nname = "Test Press"\n\n[[anthology]]\nslug = "book"\n'
+              f'title = "{long_title}"\neditors = ["Ed Itor"]\nformats = ["epub"]\n')
+    write_project(tmp_path, {"piece.md": PIECE}, config)
+    anthology = plan(tmp_path, BuildOptions(formats=("epub",))).anthologies[0]
+    style, _ = load_style("classic", tmp_path)
+    assert style is not None
+    image, notes = start_cover(anthology, style).result()
+    assert image is not None
+    assert [note.code for note in notes] == ["cover-text-shortened"]
+    assert "its title as 'A very long title" in notes[0].message
+    assert notes[0].message.rstrip("'").endswith("...")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from chapbook.core.anthology import Anthology
-from chapbook.core.diagnostics import Diagnostic, warning
+from chapbook.core.diagnostics import Diagnostic, info, warning
 from chapbook.core.files import replace_file
 from chapbook.core.hashing import digest
 from chapbook.core.images import CoverImage
@@ -67,18 +67,20 @@ def start_cover(anthology: Anthology, style: Style, cache: Path | None = None,
         return PendingCover(anthology.slug, alt, (CoverImage(
             f"images/cover.{extension}", configured.media_type, configured.path.read_bytes(),
             alt), []))
+    notes = shortened(anthology)
     try:
         html = render_cover_html(anthology, style)
         sheet = style.find("css/cover.css")
         kept = _Kept(cache, digest(html, sheet.read_bytes(), style.font_css, repr(machine_fonts()),
                                    *(font.read_bytes() for font in style.files("fonts"))))
         if kept.exists():
-            return PendingCover(anthology.slug, alt, _generated(kept.read(), alt))
+            return PendingCover(anthology.slug, alt, _generated(kept.read(), alt, notes))
         job = (html, sheet, style.layers)
         if workers is None:
             made = kept.keep(generate_cover(*job))
-            return PendingCover(anthology.slug, alt, _generated(made, alt))
-        return PendingCover(anthology.slug, alt, job=(workers.submit(generate_cover, *job), kept))
+            return PendingCover(anthology.slug, alt, _generated(made, alt, notes))
+        return PendingCover(anthology.slug, alt, job=(workers.submit(generate_cover, *job), kept),
+                            notes=notes)
     except Exception as exc:  # a failing renderer costs the cover, never the book
         return PendingCover(anthology.slug, alt, _failed(anthology.slug, exc))
 
@@ -88,23 +90,42 @@ class PendingCover:
 
     def __init__(self, slug: str, alt: str,
                  known: tuple[CoverImage | None, list[Diagnostic]] | None = None,
-                 job: tuple[Future[tuple[bytes, str]], _Kept] | None = None) -> None:
+                 job: tuple[Future[tuple[bytes, str]], _Kept] | None = None,
+                 notes: list[Diagnostic] | None = None) -> None:
         self.slug, self.alt, self.known, self.job = slug, alt, known, job
+        self.notes = notes or []
 
     def result(self) -> tuple[CoverImage | None, list[Diagnostic]]:
         if self.known is None and self.job is not None:
             future, kept = self.job
             try:
-                self.known = _generated(kept.keep(future.result()), self.alt)
+                self.known = _generated(kept.keep(future.result()), self.alt, self.notes)
             except Exception as exc:  # a failing renderer costs the cover, never the book
                 self.known = _failed(self.slug, exc)
         return self.known or (None, [])
 
 
-def _generated(image: tuple[bytes, str], alt: str) -> tuple[CoverImage, list[Diagnostic]]:
+def _generated(image: tuple[bytes, str], alt: str,
+               notes: list[Diagnostic]) -> tuple[CoverImage, list[Diagnostic]]:
     data, media_type = image
     extension = "png" if media_type == "image/png" else "jpg"
-    return CoverImage(f"images/cover.{extension}", media_type, data, alt), []
+    return CoverImage(f"images/cover.{extension}", media_type, data, alt), notes
+
+
+# What the generated cover shows of each text, in columns (cover.html.j2 clips them so).
+COVER_ROOM = {"title": 110, "subtitle": 110, "editors": 90, "press": 60}
+
+
+def shortened(anthology: Anthology) -> list[Diagnostic]:
+    """A note for each text the generated cover cuts to fit: nothing is cut silently (the
+    title page, the metadata and the cover's alt text keep it whole)."""
+    texts = {"title": anthology.title, "subtitle": anthology.config.subtitle or "",
+             "editors": book_labels(anthology).names(list(anthology.editors), "standard-short"),
+             "press": anthology.press.name}
+    return [info("cover-text-shortened", f"the generated cover of '{anthology.slug}' shows "
+                 f"its {what} as '{clip(text, COVER_ROOM[what])}'", None,
+                 "shorten it, or set 'cover' to an image of your own")
+            for what, text in texts.items() if clip(text, COVER_ROOM[what]) != text]
 
 
 def _failed(slug: str, exc: Exception) -> tuple[None, list[Diagnostic]]:
@@ -183,10 +204,11 @@ def clip(text: str, room: int) -> str:
 
 def render_cover_html(anthology: Anthology, style: Style) -> str:
     template = style.environment.get_template("cover/cover.html.j2")
-    title, subtitle = clip(anthology.title, 110), clip(anthology.config.subtitle or "", 110)
+    title = clip(anthology.title, COVER_ROOM["title"])
+    subtitle = clip(anthology.config.subtitle or "", COVER_ROOM["subtitle"])
     size = title_size(anthology.title)
     return template.render(book=anthology, palette=palette(anthology), title_size=size.name,
-                           l=MarkupLabels(book_labels(anthology)), clip=clip,
+                           l=MarkupLabels(book_labels(anthology)), clip=clip, room=COVER_ROOM,
                            breaks_inside=breaks_inside,
                            title_measure=balanced_measure(title, size.ems),
                            subtitle_measure=balanced_measure(subtitle, SUBTITLE_EMS))
