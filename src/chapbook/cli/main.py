@@ -26,6 +26,7 @@ from chapbook.cli.output import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_TERMINATED,
+    EXIT_USAGE,
     EXIT_WRITE,
     Lines,
     finish_build,
@@ -148,6 +149,39 @@ def _pdf_mode(single_pass: bool, chunked: bool) -> str:
         raise typer.BadParameter("use --single-pass or --chunked, not both",
                                  param_hint="--chunked")
     return "single" if single_pass else "chunked" if chunked else "auto"
+
+
+@app.command()
+def serve(
+    slugs: Annotated[list[str] | None, typer.Argument(
+        help="Anthologies to preview (default: all).", show_default=False)] = None,
+    port: Annotated[int, typer.Option(min=0, max=65535,
+                                      help="Port to listen on (0: any free port).")] = 8000,
+    host: Annotated[str, typer.Option(
+        help="Address to listen on. The default keeps the preview on this machine; "
+             "another address shows your unpublished books to its network.")] = "127.0.0.1",
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    drafts: DraftsOption = False,
+    project: ProjectOption = Path("."),
+    verbose: VerboseOption = False,
+) -> None:
+    """Build, serve build/ on this machine, and rebuild on every change to the project:
+    open pages reload when the EPUB and web edition land (the PDFs follow), and show the
+    diagnostics of a failed rebuild while the last good build stays served."""
+    from chapbook.cli.serve import listen, serve_preview  # server and watcher: this command's
+
+    options = BuildOptions(only=tuple(slugs or ()), include_drafts=drafts, strict=strict)
+    try:
+        listening = listen(host, port)
+    except OSError as exc:  # the address is taken, or not this machine's
+        stderr(f"error: cannot listen on {host}:{port}: {exc.strerror or exc} [serve-failed]")
+        stderr("  hint: choose another --port (0 takes any free one), or stop what uses it")
+        raise typer.Exit(EXIT_USAGE) from None
+    try:
+        serve_preview(project.resolve(), options, listening, verbose)
+    except KeyboardInterrupt:  # how the watcher reports Ctrl-C (or SIGTERM) while it waits
+        stderr("interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 @app.command("list")
