@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from chapbook.build import uptodate
+from chapbook.build.coverwrap import write_cover
 from chapbook.build.options import BuildOptions
 from chapbook.build.plan import plan
 from chapbook.build.report import BuildReport, Progress
@@ -88,6 +89,8 @@ def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOpt
             problems += found
             if written:
                 outputs.append(target)
+            if written and (fmt, profile) == ("pdf", "print"):  # its cover wrap, after it
+                problems += _cover_wrap(project, book, options, writing, target, outputs)
             if options.validate and fmt == "epub" and written:
                 writing.begin(f"{book.slug}.epub (EPUBCheck)")
                 problems += validation_diagnostics(book, target,
@@ -129,3 +132,22 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
     except jinja2.TemplateError as exc:  # a style's own template: nothing is written
         return False, [*problems, template_diagnostic(exc, project.root)]
     return written, problems + found
+
+
+def _cover_wrap(project: Project, book: Anthology, options: BuildOptions, writing: _Writing,
+                interior: Path, outputs: list[Path]) -> list[Diagnostic]:
+    """build/<slug>-cover.pdf, its spine measured from the print PDF just written."""
+    target = writing.paths.cover(book.slug)
+    writing.begin(target.name)
+    style, _ = load_style(options.style or book.config.style, project.root,
+                          project.fallback_fonts)  # its problems came with the edition
+    if style is None:
+        return []
+    try:
+        written, found = write_cover(book, style, project.root, interior, target)
+    except OSError as exc:
+        return [error("write-failed", f"cannot write {target}: {exc.strerror or exc}", None,
+                      "check that the output folder is writable and not full")]
+    if written:
+        outputs.append(target)
+    return found

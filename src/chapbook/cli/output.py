@@ -35,8 +35,13 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda found: repr(found.group())[1:-1], text)
 
 
+# Notes a build always shows, as it shows what it wrote: the cover's spine width.
+ALWAYS_SHOWN = frozenset({"cover-spine"})
+
+
 def report(diagnostics: tuple[Diagnostic, ...], strict: bool, verbose: bool) -> int:
-    shown = [d for d in diagnostics if verbose or d.severity >= Severity.WARNING]
+    shown = [d for d in diagnostics
+             if verbose or d.severity >= Severity.WARNING or d.code in ALWAYS_SHOWN]
     for diagnostic in sorted(shown, key=_diagnostic_order):
         stderr(str(diagnostic))
     return EXIT_ERRORS if has_errors(diagnostics, strict) else EXIT_OK

@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from chapbook.core.diagnostics import Diagnostic, Location, error
+from chapbook.core.isbn import addon_code, price_code
 from chapbook.core.labels import override_problems
 from chapbook.core.manuscript import (
     LANGUAGE_PATTERN,
@@ -33,6 +34,7 @@ from chapbook.core.manuscript import (
     parse_rating,
 )
 from chapbook.core.pagesetup import PageSetup, css_length, trim_size
+from chapbook.core.paper import DEFAULT_PAPER, paper
 from chapbook.core.schema_errors import plain_reason
 
 CONFIG_NAME = "chapbook.toml"
@@ -146,6 +148,15 @@ class PrintSettings(_Schema):
     marks: list[Literal["crop", "cross"]] = Field(["crop"], description="Printer's marks.")
     pdf_variant: Literal["pdf/a-3b", "pdf/ua-1"] | None = Field(
         None, description="PDF/A-3b for archiving, PDF/UA-1 (tagged) for accessibility.")
+    # The cover wrap (build/<slug>-cover.pdf, print profile): its spine and barcode.
+    paper: str = Field(DEFAULT_PAPER, description="Paper preset, for the cover's spine "
+                       "width: white-70...white-100, cream-70...cream-90, kdp-white, kdp-cream.")
+    page_thickness: str | None = Field(None, description="Thickness of one page (half the "
+                                       "caliper), e.g. '0.06mm'; overrides `paper`.")
+    price: str | None = Field(None, description="Price for the barcode's add-on, e.g. "
+                              "'USD 14.99' (GBP, AUD, NZD, USD, CAD).")
+    price_code: str | None = Field(None, description="The add-on's five digits as given, "
+                                   "e.g. '90000' (no price); instead of `price`.")
 
     def page_setup(self, profile: str) -> PageSetup:
         """The trim, and for the print profile the bleed and marks."""
@@ -158,7 +169,17 @@ class PrintSettings(_Schema):
     def _known_sizes(self) -> PrintSettings:
         trim_size(self.trim)  # raises ValueError naming the presets
         css_length(self.bleed)
+        paper(self.paper, self.page_thickness)
+        self.addon()
         return self
+
+    def addon(self) -> str | None:
+        """The barcode's EAN-5 add-on: from `price_code`, or `price`, or none."""
+        if self.price is not None and self.price_code is not None:
+            raise ValueError("set either price or price_code, not both")
+        if self.price_code is not None:
+            return addon_code(self.price_code)
+        return price_code(self.price) if self.price is not None else None
 
 
 class AnthologyConfig(_Schema):

@@ -24,6 +24,10 @@ class BuildPaths:
         suffix = f"-{profile}" if profile and profile != "print" else ""
         return self.out / f"{slug}{suffix}.{fmt}"
 
+    def cover(self, slug: str) -> Path:
+        """build/<slug>-cover.pdf: the print edition's cover wrap."""
+        return self.out / f"{slug}-cover.pdf"
+
     @property
     def lock(self) -> Path:
         """Held by the build that is writing here (see `build.lock`)."""
