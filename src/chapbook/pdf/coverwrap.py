@@ -95,7 +95,9 @@ def _fitted_wrap(job: WrapJob, fetcher: ProjectFetcher,
     for contents, size in _attempts(job):
         extra = CSS(string=geometry_css(job.geometry, contents, size), font_config=fonts)
         document = html.render(stylesheets=[*sheets, extra], font_config=fonts)
-        if all(_safe(p, job.geometry) for p in _placed(document) if p.in_spine):
+        spine = [p for p in _placed(document) if p.in_spine]
+        # All of it inside the folds, and some of it there: text clipped away is lost too.
+        if all(_safe(p, job.geometry) for p in spine) and (spine or contents == "none"):
             return document, contents, size
     return document, "none", 0.0
 

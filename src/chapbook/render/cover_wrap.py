@@ -28,6 +28,7 @@ SAFETY_MM = 5.0  # text keeps this far from the trim and from the folds, on back
 FOLD_MM = 1.6  # spine text keeps this far from each fold (1/16 in, as printers ask)
 SPINE_TEXT_MIN_MM = 6.0  # a narrower spine carries no text
 SPINE_CONTENTS = ("full", "title", "none")  # what the spine shows, most first
+SPINE_SMALLEST_PT = 6.0  # the spine's text is never set smaller
 
 
 @dataclass(frozen=True)
@@ -131,10 +132,12 @@ def _place(rect: Rect, within: Rect | None = None) -> str:
 
 def spine_sizes(geometry: WrapGeometry) -> list[float]:
     """Type sizes (pt) to try on the spine, largest first: about half the room across,
-    at most 11 pt, never under 6 pt."""
+    at most 11 pt, then 15 % smaller each time, down to 6 pt."""
     room_pt = (geometry.spine - 2 * FOLD_MM) / MM_PER_PT
-    largest = min(11.0, room_pt * 0.55)
-    return [size for size in (largest, largest * 0.85, largest * 0.7) if size >= 6.0]
+    sizes = [min(11.0, room_pt * 0.55)]
+    while sizes[-1] * 0.85 > SPINE_SMALLEST_PT:
+        sizes.append(sizes[-1] * 0.85)
+    return [size for size in sizes if size >= SPINE_SMALLEST_PT] + [SPINE_SMALLEST_PT]
 
 
 def render_wrap_html(book: Anthology, style: Style, palette: int,
