@@ -220,6 +220,15 @@ def test_a_wrong_check_digit_is_a_located_error(tmp_path: Path) -> None:
     assert "should be 6, not 7" in found[0].message
 
 
+def test_a_price_without_an_isbn_is_a_warning(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"good.md": GOOD_REVIEW},
+                         CONFIG.replace('isbn = "978-1-7390123-6-6"\n', "")
+                         .replace("profiles", 'price = "USD 9.99", profiles'))
+    found = [d for d in plan(root, BuildOptions()).diagnostics if d.code == "price-without-isbn"]
+    assert len(found) == 1 and found[0].location is not None
+    assert found[0].location.line == 9
+
+
 @pytest.mark.parametrize("text, expected", [
     ("978-1-7390123-4-2", "9781739012342"), ("9781739012342", "9781739012342"),
     ("0-306-40615-2", "9780306406157"), ("080442957X", "9780804429573")])

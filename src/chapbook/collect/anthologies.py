@@ -259,6 +259,11 @@ class _BookCollector:
         """An ISBN with a wrong check digit (a typo) would print a barcode that scans as
         another book's: refused where it is written."""
         if self.book.isbn is None:
+            if self.book.print.addon() is not None:
+                self.problems.append(warning("price-without-isbn", f"'{self.book.slug}' has a "
+                                             "price for its barcode but no isbn: the cover "
+                                             "has no barcode", self.where("print"),
+                                             "set 'isbn', or leave the price out"))
             return
         try:
             isbn13(self.book.isbn)

@@ -24,7 +24,7 @@ from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 
-from chapbook.core.diagnostics import Diagnostic, error, info
+from chapbook.core.diagnostics import Diagnostic, error, info, silenced
 from chapbook.core.files import atomic_target
 from chapbook.core.pagesetup import POINTS_PER_UNIT
 from chapbook.pdf.weasy import ProjectFetcher, captured_log, log_diagnostics, refusals
@@ -59,8 +59,9 @@ def write_cover_wrap(job: WrapJob, target: Path) -> WrapResult:
     fetcher = ProjectFetcher(job.roots)
     fonts = FontConfiguration()
     problems: list[Diagnostic] = []
-    with captured_log() as messages:
+    with silenced("weasyprint"):  # the front's glyph notes: the print edition reports them
         front = _front(job, fetcher, fonts) if job.front_html is not None else None
+    with captured_log() as messages:
         wrap, spine, size = _fitted_wrap(job, fetcher, fonts)
     problems += [*log_diagnostics(messages, None), *refusals(fetcher)]
     unsafe = [p for p in _placed(wrap) if not _safe(p, job.geometry)]
@@ -70,7 +71,7 @@ def write_cover_wrap(job: WrapJob, target: Path) -> WrapResult:
         problems.append(_spine_note(job, spine))
     if unsafe or fetcher.refused:
         return WrapResult(False, spine, size, tuple(problems))
-    with atomic_target(target) as temporary:
+    with atomic_target(target) as temporary, silenced("weasyprint"):  # laid out: no news
         _finish(wrap, front, job.geometry, temporary)
     return WrapResult(True, spine, size, tuple(problems))
 
