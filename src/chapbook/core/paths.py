@@ -24,6 +24,10 @@ class BuildPaths:
         suffix = f"-{profile}" if profile and profile != "print" else ""
         return self.out / f"{slug}{suffix}.{fmt}"
 
+    def offprints(self, slug: str) -> Path:
+        """build/<slug>/offprints/: a book's offprints, a PDF and an EPUB each."""
+        return self.out / slug / "offprints"
+
     @property
     def lock(self) -> Path:
         """Held by the build that is writing here (see `build.lock`)."""

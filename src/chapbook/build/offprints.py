@@ -1,0 +1,139 @@
+"""`chapbook build --offprints`: each piece (or each contributor's pieces) on its own, as it
+stands in the book, in build/<slug>/offprints/.
+
+Offprints are made from the print edition just written: the PDF takes its pages, and the
+EPUB's statement gives the same page numbers. So a build with offprints always writes the
+print PDF (`run._editions` adds it when `--format` or `--profile` leave it out). The
+statement pages of a book are laid out together, by one WeasyPrint document.
+"""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pikepdf import Pdf
+
+from chapbook.core.anthology import Anthology
+from chapbook.core.diagnostics import Diagnostic, error, warning
+from chapbook.core.files import atomic_target
+from chapbook.core.paths import BuildPaths
+from chapbook.core.workers import LazyPool
+from chapbook.epub.offprint import write_epub_offprint
+from chapbook.pdf.jobs import ChunkJob, ChunkResult
+from chapbook.pdf.offprint import (
+    Section,
+    Span,
+    chunk_job,
+    piece_spans,
+    probe_html,
+    text_top,
+    write_offprint,
+)
+from chapbook.pdf.worker import render_chunk
+from chapbook.render.context import bookmark
+from chapbook.render.offprint import Offprint, offprints, print_statements
+from chapbook.render.styles import Style
+
+
+@dataclass(frozen=True)
+class OffprintJob:
+    """A book's offprints: of what kind, in which formats, from which print PDF."""
+
+    book: Anthology
+    style: Style
+    kind: str  # piece or contributor
+    formats: tuple[str, ...]  # pdf, epub
+    root: Path
+    paths: BuildPaths
+    workers: LazyPool | None
+
+
+def write_offprints(job: OffprintJob) -> tuple[list[Path], list[Diagnostic]]:
+    """The offprints written, and the diagnostics. The print PDF must be written already."""
+    book = job.book
+    source = job.paths.book(book.slug, "pdf", "print")
+    with tempfile.TemporaryDirectory(dir=_scratch(job)) as scratch:
+        render = functools.partial(_render, job)
+        probe = Path(scratch) / "probe.pdf"
+        spans = piece_spans(source, book, functools.cache(
+            lambda: text_top(render(probe_html(book), probe))))
+        problems = [_not_found(book, p.slug) for p in book.pieces if p.slug not in spans]
+        wanted = [o for o in offprints(book, job.kind) if all(p.slug in spans for p in o.pieces)]
+        if not wanted:
+            return [], problems
+        chosen = {p.slug for o in wanted for p in o.pieces}
+        placed = [p for p in book.pieces if p.slug in chosen]
+        order = {piece.slug: 2 * number for number, piece in enumerate(placed)}
+        statements = Path(scratch) / "statements.pdf"
+        html = print_statements(book, job.style, book.config.print.page_setup("print"),
+                                [(p, spans[p.slug].folios) for p in placed])
+        laid_out = render(html, statements)
+        problems += laid_out.diagnostics
+        if laid_out.refused or laid_out.pages != 2 * len(placed):
+            return [], [*problems, _statement_error(book, laid_out.pages, 2 * len(placed))]
+        written, found = _write_all(job, wanted, spans, order, source, statements)
+    return written, problems + found
+
+
+def _write_all(job: OffprintJob, wanted: list[Offprint], spans: dict[str, Span],
+               order: dict[str, int], source: Path,
+               statements: Path) -> tuple[list[Path], list[Diagnostic]]:
+    book, folder = job.book, job.paths.offprints(job.book.slug)
+    written: list[Path] = []
+    problems: list[Diagnostic] = []
+    with Pdf.open(source) as pages, Pdf.open(statements) as notes:
+        for offprint in wanted:
+            if "pdf" in job.formats:
+                target = folder / f"{offprint.name}.pdf"
+                sections = [Section(order[p.slug], spans[p.slug], bookmark(p))
+                            for p in offprint.pieces]
+                with atomic_target(target) as temporary:
+                    write_offprint(pages, notes, sections, offprint.title,
+                                   book_names(offprint), book.language, temporary)
+                written.append(target)
+            if "epub" in job.formats:
+                target = folder / f"{offprint.name}.epub"
+                done, found = write_epub_offprint(
+                    book, job.style, offprint, job.kind,
+                    [spans[p.slug].folios for p in offprint.pieces], target,
+                    job.paths.font_cache, job.workers)
+                problems += found
+                written += [target] if done else []
+    return written, problems
+
+
+def book_names(offprint: Offprint) -> str:
+    return ", ".join(offprint.authors)
+
+
+def _render(job: OffprintJob, html: str, target: Path) -> ChunkResult:
+    """A document in the book's print style, page size and fonts, by a build's worker
+    (which has WeasyPrint loaded) if there are workers."""
+    style, setup = job.style, job.book.config.print.page_setup("print")
+    task: ChunkJob = chunk_job(html, style.font_css, style.stylesheets("css/print.css"),
+                               setup.css, (job.root, *style.layers), job.root, target)
+    run: Callable[[ChunkJob], ChunkResult] = render_chunk
+    return job.workers.submit(run, task).result() if job.workers else run(task)
+
+
+def _scratch(job: OffprintJob) -> Path:
+    folder = job.paths.cache / "offprints"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _not_found(book: Anthology, slug: str) -> Diagnostic:
+    return warning("offprint-not-found", f"{book.slug}: no offprint of '{slug}': its pages "
+                   "cannot be found in the print PDF", None,
+                   f"a style's print/book.html.j2 must give each piece its id (piece-{slug})")
+
+
+def _statement_error(book: Anthology, pages: int, expected: int) -> Diagnostic:
+    return error("offprint-statement", f"{book.slug}: the offprints' first pages came out as "
+                 f"{pages} pages, not {expected}: no offprint was written", None,
+                 "a style's print/offprint.html.j2 and its CSS must give each statement one "
+                 "page, then one blank page")
