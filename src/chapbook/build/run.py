@@ -94,9 +94,9 @@ def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOpt
                 problems += validation_diagnostics(book, target,
                                                    relative_path(target, project.root))
         if options.offprints and writing.paths.book(book.slug, "pdf", "print") in outputs:
-            written, found = _offprints(project, book, options, writing)
-            outputs += written
-            problems += found
+            made, noted = _offprints(project, book, options, writing)
+            outputs += made
+            problems += noted
     return outputs, problems
 
 

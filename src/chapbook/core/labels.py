@@ -193,9 +193,9 @@ REGISTRY: tuple[Label, ...] = (
            "From %(anthology)s, edited by %(editors)s, %(press)s, %(year)s, %(pages)s."),
     # TRANSLATORS: the same, for a book without editors.
     _label("offprint_from_unedited", "From %(anthology)s, %(press)s, %(year)s, %(pages)s."),
-    # TRANSLATORS: offprints: the pages a piece takes in the book ("pp. 12–18"), or the
-    # one page it takes ("p. 12").
-    _label("offprint_pages", "pp. %(first)s–%(last)s"),
+    # TRANSLATORS: offprints: the pages a piece takes in the book ("pp. 12", an en dash,
+    # "18"), or the one page it takes ("p. 12").
+    _label("offprint_pages", "pp. %(first)s\u2013%(last)s"),
     _label("offprint_page", "p. %(page)s"),
     # TRANSLATORS: offprints: a piece's copyright; %(year)s the year it first appeared,
     # %(names)s its authors (a list).

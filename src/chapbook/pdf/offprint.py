@@ -147,7 +147,8 @@ def _destinations(pdf: Pdf) -> dict[str, tuple[int, float]]:
     """Every named destination: (page index, height)."""
     if Name.Names not in pdf.Root or Name.Dests not in pdf.Root.Names:
         return {}
-    pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+    pages: dict[object, int] = {page.objgen: index
+                                for index, page in enumerate(pdf.pages)}
     found = {}
     for name, target in NameTree(pdf.Root.Names.Dests).items():
         array = target.D if isinstance(target, Dictionary) else target
@@ -199,7 +200,8 @@ def _links_and_names(book: Pdf, out: Pdf, starts: Sequence[tuple[int, Section]])
     for start, section in starts:
         for offset in range(section.span.last - section.span.first + 1):
             where[section.span.first + offset] = out.pages[start + offset].obj
-    pages = {page.objgen: index for index, page in enumerate(book.pages)}
+    pages: dict[object, int] = {page.objgen: index
+                                for index, page in enumerate(book.pages)}
     if Name.Names in book.Root and Name.Dests in book.Root.Names:
         for name, target in NameTree(book.Root.Names.Dests).items():
             array = target.D if isinstance(target, Dictionary) else target

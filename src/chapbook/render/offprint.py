@@ -95,8 +95,9 @@ def _authors(piece: Manuscript) -> tuple[str, ...]:
 
 
 def page_range(labels: Labels, folios: Folios) -> str:
-    """'pp. 12–18' or 'p. 12' in the book's language. The numbers are the folios as the
-    book prints them (CSS counters: ASCII digits), so that they can be found on its pages."""
+    """'pp. 12-18' (with an en dash) or 'p. 12' in the book's language. The numbers are
+    the folios as the book prints them (CSS counters: ASCII digits), so that they can be
+    found on its pages."""
     if folios.first == folios.last:
         text = labels.text("offprint_page", page=folios.first)
     else:
@@ -115,7 +116,7 @@ def copyright_year(anthology: Anthology, piece: Manuscript) -> int:
 def statement_context(anthology: Anthology, style: Style,
                       entries: Sequence[tuple[Manuscript, Folios]]) -> dict[str, Any]:
     """What the statement templates see: the book's context, and `statements`, one
-    (piece, pages, copyright year) for each piece; `pages` as 'pp. 12–18'."""
+    (piece, pages, copyright year) for each piece; `pages` as 'pp. 12-18'."""
     labels = book_labels(anthology)
     statements = [{"piece": piece, "pages": page_range(labels, folios),
                    "copyright_year": copyright_year(anthology, piece)}
