@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from pypdf import PdfReader
 
 from chapbook.build.uptodate import unchanged
 from chapbook.core.paths import BuildPaths
@@ -136,6 +137,10 @@ def test_a_statement_is_followed_by_a_blank_only_before_a_recto(project: Path) -
     offprint = project / "build" / "small" / "offprints" / "p0.pdf"
     texts = page_texts(offprint)
     assert _body(offprint)[0] == 2 and not texts[1].strip()  # p0 opens the body: a recto
+    # the statement and the blank have the book's page boxes (trim, bleed)
+    book = PdfReader(project / "build" / "small.pdf").pages[0]
+    for page in PdfReader(offprint).pages[:2]:
+        assert (page.mediabox, page.trimbox) == (book.mediabox, book.trimbox)
 
 
 def test_run_on_pieces_share_the_page_where_one_ends_and_the_next_begins(
