@@ -9,6 +9,7 @@ statement pages of a book are laid out together, by one WeasyPrint document.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import tempfile
 from collections.abc import Callable
@@ -18,8 +19,9 @@ from pathlib import Path
 from pikepdf import Pdf
 
 from chapbook.core.anthology import Anthology
-from chapbook.core.diagnostics import Diagnostic, error, warning
+from chapbook.core.diagnostics import Diagnostic, error, has_errors, warning
 from chapbook.core.files import atomic_target
+from chapbook.core.manuscript import Manuscript
 from chapbook.core.paths import BuildPaths
 from chapbook.core.workers import LazyPool
 from chapbook.epub.offprint import write_epub_offprint
@@ -67,16 +69,27 @@ def write_offprints(job: OffprintJob) -> tuple[list[Path], list[Diagnostic]]:
             return [], problems
         chosen = {p.slug for o in wanted for p in o.pieces}
         placed = [p for p in book.pieces if p.slug in chosen]
-        order = {piece.slug: 2 * number for number, piece in enumerate(placed)}
         statements = Path(scratch) / "statements.pdf"
-        html = print_statements(book, job.style, book.config.print.page_setup("print"),
-                                [(p, spans[p.slug].folios) for p in placed])
-        laid_out = render(html, statements)
-        problems += laid_out.diagnostics
-        if laid_out.refused or laid_out.pages != 2 * len(placed):
-            return [], [*problems, _statement_error(book, laid_out.pages, 2 * len(placed))]
+        if "pdf" in job.formats:  # the statement pages: in print only
+            found = _statements(job, placed, spans, statements)
+            problems += found
+            if has_errors(found):
+                return [], problems
+        order = {piece.slug: 2 * number for number, piece in enumerate(placed)}
         written, found = _write_all(job, wanted, spans, order, source, statements)
     return written, problems + found
+
+
+def _statements(job: OffprintJob, placed: list[Manuscript], spans: dict[str, Span],
+                target: Path) -> list[Diagnostic]:
+    """Every statement page the offprints need, each followed by a blank, in one PDF."""
+    book = job.book
+    html = print_statements(book, job.style, book.config.print.page_setup("print"),
+                            [(p, spans[p.slug].folios) for p in placed])
+    laid_out = _render(job, html, target)
+    if laid_out.refused or laid_out.pages != 2 * len(placed):
+        return [*laid_out.diagnostics, _statement_error(book, laid_out.pages, 2 * len(placed))]
+    return list(laid_out.diagnostics)
 
 
 def _write_all(job: OffprintJob, wanted: list[Offprint], spans: dict[str, Span],
@@ -85,7 +98,10 @@ def _write_all(job: OffprintJob, wanted: list[Offprint], spans: dict[str, Span],
     book, folder = job.book, job.paths.offprints(job.book.slug)
     written: list[Path] = []
     problems: list[Diagnostic] = []
-    with Pdf.open(source) as pages, Pdf.open(statements) as notes:
+    with contextlib.ExitStack() as stack:
+        if "pdf" in job.formats:
+            pages = stack.enter_context(Pdf.open(source))
+            notes = stack.enter_context(Pdf.open(statements))
         for offprint in wanted:
             if "pdf" in job.formats:
                 target = folder / f"{offprint.name}.pdf"
@@ -93,7 +109,7 @@ def _write_all(job: OffprintJob, wanted: list[Offprint], spans: dict[str, Span],
                             for p in offprint.pieces]
                 with atomic_target(target) as temporary:
                     write_offprint(pages, notes, sections, offprint.title,
-                                   book_names(offprint), book.language, temporary)
+                                   ", ".join(offprint.authors), book.language, temporary)
                 written.append(target)
             if "epub" in job.formats:
                 target = folder / f"{offprint.name}.epub"
@@ -104,10 +120,6 @@ def _write_all(job: OffprintJob, wanted: list[Offprint], spans: dict[str, Span],
                 problems += found
                 written += [target] if done else []
     return written, problems
-
-
-def book_names(offprint: Offprint) -> str:
-    return ", ".join(offprint.authors)
 
 
 def _render(job: OffprintJob, html: str, target: Path) -> ChunkResult:
