@@ -12,6 +12,7 @@ import jinja2
 
 from chapbook.build import uptodate
 from chapbook.build.coverwrap import write_cover
+from chapbook.build.offprints import OffprintJob, write_offprints
 from chapbook.build.options import BuildOptions
 from chapbook.build.plan import plan
 from chapbook.build.report import BuildReport, Progress
@@ -95,6 +96,10 @@ def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOpt
                 writing.begin(f"{book.slug}.epub (EPUBCheck)")
                 problems += validation_diagnostics(book, target,
                                                    relative_path(target, project.root))
+        if options.offprints and writing.paths.book(book.slug, "pdf", "print") in outputs:
+            made, noted = _offprints(project, book, options, writing)
+            outputs += made
+            problems += noted
     return outputs, problems
 
 
@@ -105,6 +110,8 @@ def _editions(book: Anthology, options: BuildOptions) -> list[tuple[str, str | N
     if "pdf" in wanted:
         profiles = options.profiles or tuple(book.config.print.profiles)
         editions += [("pdf", profile) for profile in profiles]
+    if options.offprints and ("pdf", "print") not in editions:  # they are made from it
+        editions.append(("pdf", "print"))
     return editions
 
 
@@ -151,3 +158,25 @@ def _cover_wrap(project: Project, book: Anthology, options: BuildOptions, writin
     if written:
         outputs.append(target)
     return found
+
+
+def _offprints(project: Project, book: Anthology, options: BuildOptions,
+               writing: _Writing) -> tuple[list[Path], list[Diagnostic]]:
+    """`--offprints`: in the formats asked for, from the print PDF just written."""
+    writing.begin(f"{book.slug} offprints")
+    style, problems = load_style(options.style or book.config.style, project.root,
+                                 project.fallback_fonts)
+    if style is None:
+        return [], problems
+    formats = tuple(f for f in options.formats if f in book.config.formats)
+    job = OffprintJob(book, style, options.offprints or "piece", formats, project.root,
+                      writing.paths, writing.workers)
+    try:
+        written, found = write_offprints(job)
+    except jinja2.TemplateError as exc:  # a style's own offprint template
+        return [], [template_diagnostic(exc, project.root)]
+    except OSError as exc:
+        return [], [error("write-failed", f"cannot write the offprints of {book.slug}: "
+                          f"{exc.strerror or exc}", None,
+                          "check that the output folder is writable and not full")]
+    return written, found

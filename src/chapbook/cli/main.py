@@ -89,10 +89,17 @@ def build(
     drafts: DraftsOption = False,
     validate: Annotated[bool, typer.Option(
         "--validate", help="Check each EPUB with EPUBCheck; its errors fail the build.")] = False,
+    offprints: Annotated[str | None, typer.Option(
+        "--offprints", metavar="[=piece|contributor]",
+        help="Also write offprints: each piece (or, =contributor, each contributor's pieces) "
+             "as it stands in the book, in build/<slug>/offprints/.")] = None,
     project: ProjectOption = Path("."),
     verbose: VerboseOption = False,
 ) -> None:
     """Build the EPUB and PDF of each anthology into build/."""
+    if offprints is not None and offprints not in ("piece", "contributor"):
+        raise typer.BadParameter(f"unknown offprints {offprints!r}; use piece or contributor",
+                                 param_hint="--offprints")
     formats = tuple(fmt or FORMATS)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -106,7 +113,8 @@ def build(
                            out_dir=out.resolve() if out else None,
                            include_drafts=drafts, strict=strict, style=style,
                            profiles=tuple(profile or ()), jobs=jobs,
-                           pdf_mode=_pdf_mode(single_pass, chunked), validate=validate)
+                           pdf_mode=_pdf_mode(single_pass, chunked), validate=validate,
+                           offprints=offprints)
     root = project.resolve()
     out_dir = options.output_dir(root)
     try:
@@ -314,12 +322,18 @@ def _stop(signum: int, frame: object) -> None:
     raise _Stopped(EXIT_INTERRUPTED, "interrupted")
 
 
+def bare_offprints(args: list[str]) -> list[str]:
+    """A bare `--offprints` means `--offprints=piece` (typer has no option whose value may
+    be left out; click's flag_value is not passed on)."""
+    return [f"{arg}=piece" if arg == "--offprints" else arg for arg in args]
+
+
 def main() -> None:
     """Entry point: the one error boundary. No traceback for anything a user can cause."""
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     try:
-        app()
+        app(args=bare_offprints(sys.argv[1:]))
         code: int | str | None = EXIT_OK
     except SystemExit as done:  # how typer ends every command
         code = done.code

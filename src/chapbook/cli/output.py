@@ -74,9 +74,18 @@ def finish_build(built: BuildReport, root: Path, strict: bool, verbose: bool) ->
 
 
 def list_outputs(verb: str, outputs: Sequence[Path], root: Path) -> None:
+    offprints: dict[Path, list[Path]] = {}  # a folder of offprints: one line, not one a file
     for path in outputs:
+        if path.parent.name == "offprints":
+            offprints.setdefault(path.parent, []).append(path)
+            continue
         shown = path.relative_to(root) if path.is_relative_to(root) else path
         stderr(f"{verb} {shown}")
+    for folder, files in offprints.items():
+        shown = folder.relative_to(root) if folder.is_relative_to(root) else folder
+        count = len({path.stem for path in files})
+        kinds = " and ".join(sorted({path.suffix[1:].upper() for path in files}))
+        stderr(f"{verb} {count} offprint{'s' if count != 1 else ''} ({kinds}) in {shown}/")
 
 
 class Lines:

@@ -28,6 +28,10 @@ class BuildPaths:
         """build/<slug>-cover.pdf: the print edition's cover wrap."""
         return self.out / f"{slug}-cover.pdf"
 
+    def offprints(self, slug: str) -> Path:
+        """build/<slug>/offprints/: a book's offprints, a PDF and an EPUB each."""
+        return self.out / slug / "offprints"
+
     @property
     def lock(self) -> Path:
         """Held by the build that is writing here (see `build.lock`)."""
