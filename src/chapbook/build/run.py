@@ -11,9 +11,10 @@ from pathlib import Path
 import jinja2
 
 from chapbook.build import uptodate
+from chapbook.build.inputs import Inputs
 from chapbook.build.options import BuildOptions
 from chapbook.build.plan import plan
-from chapbook.build.report import BuildReport, Progress
+from chapbook.build.report import BuildReport, Output, Progress
 from chapbook.build.start import started_workers
 from chapbook.build.uptodate import up_to_date
 from chapbook.core.anthology import Anthology
@@ -29,33 +30,36 @@ from chapbook.render.styles import keep_compiled_templates, load_style
 from chapbook.render.template_errors import template_diagnostic
 
 
-def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+def build(root: Path, options: BuildOptions, progress: Progress | None = None,
+          inputs: Inputs | None = None) -> BuildReport:
     """Plan, then render and write every requested edition, unless the plan has errors;
     nothing at all if nothing changed since the last build."""
-    key, previous = up_to_date(root, options)
+    key, previous = up_to_date(root, options, inputs)
     if previous is not None:
         return previous
     with started_workers(root, options) as workers:
-        return write_books(root, options, key, workers, progress)
+        return write_books(root, options, key, workers, progress, inputs)
 
 
 def write_books(root: Path, options: BuildOptions, key: str, workers: LazyPool,
-                progress: Progress | None = None) -> BuildReport:
+                progress: Progress | None = None, inputs: Inputs | None = None) -> BuildReport:
     """`build` once the up-to-date check has found work (`key`: the inputs' fingerprint)
     and the workers have started; records a build that succeeds, under `key`, so that the
-    next one can be skipped."""
-    paths = BuildPaths(options.output_dir(root))
+    next one can be skipped. `inputs`: what the Python API hands in instead of files."""
+    paths = BuildPaths(options.output_dir(root), options.book_folders)
     reads = ReadCache(paths.read_cache)
-    the_plan = plan(root, options, reads)
+    the_plan = plan(root, options, reads, inputs)
     if the_plan.project is None or has_errors(the_plan.diagnostics, options.strict):
         report = BuildReport(the_plan)
     else:
         outputs, problems = _write_all(the_plan.project, the_plan.anthologies, options,
                                        _Writing(paths, workers, frozenset(reads.read_anew),
                                                 progress))
-        report = BuildReport(the_plan, tuple(outputs), tuple(problems))
+        report = BuildReport(the_plan, tuple(outputs), tuple(problems),
+                             written=what_was_written(the_plan.anthologies, outputs, paths,
+                                                      options))
     if report.outputs and not has_errors(report.all_diagnostics, options.strict):
-        uptodate.remember(paths, key, report.outputs, report.all_diagnostics)
+        uptodate.remember(paths, key, report.outputs, report.all_diagnostics, report.written)
         reads.save()
     else:
         uptodate.forget(paths)
@@ -82,7 +86,7 @@ def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOpt
     problems: list[Diagnostic] = []
     for book in books:
         for fmt, profile in _editions(book, options):
-            target = writing.paths.book(book.slug, fmt, profile)
+            target = writing.paths.book(book.slug, fmt, profile, book_fields(book, options))
             writing.begin(target.name)
             written, found = _write(project, book, fmt, profile, target, options, writing)
             problems += found
@@ -93,6 +97,22 @@ def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOpt
                 problems += validation_diagnostics(book, target,
                                                    relative_path(target, project.root))
     return outputs, problems
+
+
+def what_was_written(books: tuple[Anthology, ...], outputs: list[Path], paths: BuildPaths,
+                     options: BuildOptions) -> tuple[Output, ...]:
+    """Each output with its book, format and profile."""
+    written = set(outputs)
+    return tuple(Output(book.slug, fmt, profile, target) for book in books
+                 for fmt, profile in _editions(book, options)
+                 if (target := paths.book(book.slug, fmt, profile,
+                                          book_fields(book, options))) in written)
+
+
+def book_fields(book: Anthology, options: BuildOptions) -> dict[str, str]:
+    """What an --out template may name of a book, besides its slug."""
+    return {"language": book.language, "style": options.style or book.config.style,
+            "trim": book.config.print.trim}
 
 
 def _editions(book: Anthology, options: BuildOptions) -> list[tuple[str, str | None]]:
