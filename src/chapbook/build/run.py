@@ -26,7 +26,7 @@ from chapbook.epub.edition import write_epub_edition
 from chapbook.epub.epubcheck import validation_diagnostics
 from chapbook.pdf.edition import PrintJob, write_print_edition
 from chapbook.read.pool import ReadCache
-from chapbook.render.styles import keep_compiled_templates, load_style
+from chapbook.render.styles import Style, keep_compiled_templates, load_style
 from chapbook.render.template_errors import template_diagnostic
 
 
@@ -74,10 +74,18 @@ class _Writing:
     def __init__(self, paths: BuildPaths, workers: LazyPool, first: frozenset[str],
                  progress: Progress | None) -> None:
         self.paths, self.workers, self.first, self.progress = paths, workers, first, progress
+        self.styles: dict[str, tuple[Style | None, list[Diagnostic]]] = {}  # loaded, by name
 
     def begin(self, output: str) -> None:
         if self.progress:
             self.progress.begin(output)
+
+    def style(self, name: str, project: Project) -> tuple[Style | None, list[Diagnostic]]:
+        """The style, loaded once a build: many books share it (and its compiled templates)."""
+        if name not in self.styles:
+            self.styles[name] = load_style(name, project.root, project.fallback_fonts)
+        style, problems = self.styles[name]
+        return style, list(problems)
 
 
 def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOptions,
@@ -128,8 +136,7 @@ def _editions(book: Anthology, options: BuildOptions) -> list[tuple[str, str | N
 def _write(project: Project, book: Anthology, fmt: str, profile: str | None, target: Path,
            options: BuildOptions, writing: _Writing) -> tuple[bool, list[Diagnostic]]:
     """One edition of one book: whether it was written, and the diagnostics."""
-    style, problems = load_style(options.style or book.config.style, project.root,
-                                 project.fallback_fonts)
+    style, problems = writing.style(options.style or book.config.style, project)
     if style is None:
         return False, problems
     keep_compiled_templates(style, writing.paths.template_cache)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -135,8 +135,16 @@ def book_from_values(values: object, source: BookSource
     try:
         return Book(AnthologyConfig.model_validate(values), source), []
     except ValidationError as exc:
-        return None, [schema_error(item, source.key_lines, source.location)
+        return None, [_at_book(schema_error({**item, "loc": item["loc"] or ("anthology",)},
+                                            source.key_lines, source.location), source)
                       for item in exc.errors()]
+
+
+def _at_book(problem: Diagnostic, source: BookSource) -> Diagnostic:
+    """A refusal at its key's line if known, else at the book's (its line of JSON)."""
+    if problem.location is not None and problem.location.line is not None:
+        return problem
+    return replace(problem, location=source.location)
 
 
 class _BooksTables(BaseModel):
