@@ -46,8 +46,7 @@ def with_books(project: Project, books_file: Path | None = None,
         found, problems = books_from_values(values)
     else:
         found, problems = included_books(project)
-        found = [Book(book, BookSource(project.location_of("anthology", n)))
-                 for n, book in enumerate(project.config.anthology)] + found
+        found = _own_books(project) + found
     kept, doubled = _unique(found, project)
     books = [book.config for book in kept]
     sources = {n: book.source for n, book in enumerate(kept)
@@ -64,6 +63,14 @@ def with_books(project: Project, books_file: Path | None = None,
     if sources:  # chapbook.toml's own labels were checked as it was read
         problems += label_problems(merged)
     return merged, problems
+
+
+def _own_books(project: Project) -> list[Book]:
+    """chapbook.toml's books, each with the lines of its keys."""
+    return [Book(book, BookSource(project.location_of("anthology", n), {
+        key[2:]: line for key, line in project.key_lines.items()
+        if key[:2] == ("anthology", n) and len(key) > 2}))
+        for n, book in enumerate(project.config.anthology)]
 
 
 def _unique(books: list[Book], project: Project) -> tuple[list[Book], list[Diagnostic]]:
