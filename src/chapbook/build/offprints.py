@@ -12,8 +12,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pikepdf import Pdf
@@ -52,12 +52,13 @@ class OffprintJob:
     root: Path
     paths: BuildPaths
     workers: LazyPool | None
+    fields: Mapping[str, str] = field(default_factory=dict)  # the book's, for --out templates
 
 
 def write_offprints(job: OffprintJob) -> tuple[list[Path], list[Diagnostic]]:
     """The offprints written, and the diagnostics. The print PDF must be written already."""
     book = job.book
-    source = job.paths.book(book.slug, "pdf", "print")
+    source = job.paths.book(book.slug, "pdf", "print", job.fields)
     with tempfile.TemporaryDirectory(dir=_scratch(job)) as scratch:
         render = functools.partial(_render, job)
         probe = Path(scratch) / "probe.pdf"
@@ -95,7 +96,7 @@ def _statements(job: OffprintJob, placed: list[Manuscript], spans: dict[str, Spa
 def _write_all(job: OffprintJob, wanted: list[Offprint], spans: dict[str, Span],
                order: dict[str, int], source: Path,
                statements: Path) -> tuple[list[Path], list[Diagnostic]]:
-    book, folder = job.book, job.paths.offprints(job.book.slug)
+    book, folder = job.book, job.paths.offprints(job.book.slug, job.fields)
     written: list[Path] = []
     problems: list[Diagnostic] = []
     with contextlib.ExitStack() as stack:

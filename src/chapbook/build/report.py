@@ -33,11 +33,22 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class Output:
+    """One file a build wrote: of which book, in which format (and, for a PDF, profile)."""
+
+    book: str  # the book's slug
+    format: str  # "epub" or "pdf"
+    profile: str | None  # "print" or "screen" for a PDF; None for an EPUB
+    path: Path
+
+
+@dataclass(frozen=True)
 class BuildReport:
     plan: Plan
     outputs: tuple[Path, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default_factory=tuple)
     up_to_date: bool = False  # nothing changed since the last build: nothing was done
+    written: tuple[Output, ...] = ()  # what each output is
 
     @property
     def all_diagnostics(self) -> tuple[Diagnostic, ...]:

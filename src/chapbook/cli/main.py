@@ -35,6 +35,7 @@ from chapbook.cli.output import (
     tally,
 )
 from chapbook.core.files import NotWritten
+from chapbook.core.paths import out_problem, split_out
 
 app = typer.Typer(
     help="Publish themed anthologies of reviews as EPUB 3 and print-ready PDF.",
@@ -65,6 +66,9 @@ ProjectOption = Annotated[Path, typer.Option("--project", "-C", help="Project fo
                                              file_okay=False)]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Also show info notes.")]
 DraftsOption = Annotated[bool, typer.Option("--drafts", help="Include pieces marked draft.")]
+BooksOption = Annotated[Path | None, typer.Option(
+    "--books", help="A JSON Lines file of books (one [[anthology]] a line): only these.",
+    dir_okay=False, show_default=False)]
 
 
 @app.command()
@@ -73,8 +77,9 @@ def build(
                                                       show_default=False)] = None,
     fmt: Annotated[list[str] | None, typer.Option("--format", "-f",
                                                   help="epub or pdf (repeatable).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder.",
-                                             file_okay=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help=(
+        "Output folder, or a template of each book's folder: build/{language}/{slug}."),
+        file_okay=False)] = None,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
     style: Annotated[str | None, typer.Option(help="Use this style for every book.")] = None,
     profile: Annotated[list[str] | None, typer.Option(
@@ -93,6 +98,7 @@ def build(
         "--offprints", metavar="[=piece|contributor]",
         help="Also write offprints: each piece (or, =contributor, each contributor's pieces) "
              "as it stands in the book, in build/<slug>/offprints/.")] = None,
+    books: BooksOption = None,
     project: ProjectOption = Path("."),
     verbose: VerboseOption = False,
 ) -> None:
@@ -109,12 +115,16 @@ def build(
     if bad_profile:
         raise typer.BadParameter(f"unknown profile {bad_profile[0]!r}; use print or screen",
                                  param_hint="--profile")
+    out, folders = split_out(str(out)) if out else (None, "")
+    if out_problem(folders):
+        raise typer.BadParameter(str(out_problem(folders)), param_hint="--out")
     options = BuildOptions(formats=formats, only=tuple(slugs or ()),
                            out_dir=out.resolve() if out else None,
                            include_drafts=drafts, strict=strict, style=style,
                            profiles=tuple(profile or ()), jobs=jobs,
                            pdf_mode=_pdf_mode(single_pass, chunked), validate=validate,
-                           offprints=offprints)
+                           offprints=offprints,
+                           books=books.resolve() if books else None, book_folders=folders)
     root = project.resolve()
     out_dir = options.output_dir(root)
     try:
@@ -133,12 +143,10 @@ def _locked_build(root: Path, options: BuildOptions, strict: bool, verbose: bool
     key, previous = up_to_date(root, options)
     if previous is not None:  # nothing changed: answered before the pipeline loads
         return finish_build(previous, root, strict, verbose)
-    from chapbook.build.start import started_workers  # worker processes: real builds only
+    from chapbook.api.project import Project  # the API: workers, then the pipeline
 
-    with _progress() as step, started_workers(root, options) as workers:
-        from chapbook.build.run import write_books  # the pipeline loads as the workers start
-
-        built = write_books(root, options, key, workers, step)
+    with _progress() as step:
+        built = Project.from_folder(root).write(options, key, step)
     return finish_build(built, root, strict, verbose)
 
 
@@ -162,13 +170,15 @@ def _pdf_mode(single_pass: bool, chunked: bool) -> str:
 def list_books(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     drafts: DraftsOption = False,
+    books: BooksOption = None,
     project: ProjectOption = Path("."),
     verbose: VerboseOption = False,
 ) -> None:
     """Show each anthology and its pieces, in order."""
     from chapbook.build.plan import plan  # reading and collecting: Jinja, pydantic...
 
-    the_plan = plan(project.resolve(), BuildOptions(include_drafts=drafts))
+    the_plan = plan(project.resolve(), BuildOptions(include_drafts=drafts,
+                                                    books=books.resolve() if books else None))
     code = report(the_plan.diagnostics, strict=False, verbose=verbose)
     if as_json:
         typer.echo(json.dumps(plan_json(the_plan), indent=2, ensure_ascii=False))
@@ -183,13 +193,14 @@ def list_books(
 def check(
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
     drafts: DraftsOption = False,
+    books: BooksOption = None,
     project: ProjectOption = Path("."),
     verbose: VerboseOption = False,
 ) -> None:
     """Read and collect everything, print every diagnostic, write nothing."""
     from chapbook.build.plan import plan, rendering_problems  # reading, collecting, Jinja
 
-    options = BuildOptions(include_drafts=drafts)
+    options = BuildOptions(include_drafts=drafts, books=books.resolve() if books else None)
     the_plan = plan(project.resolve(), options)
     found = (*the_plan.diagnostics, *rendering_problems(the_plan, options))
     code = report(found, strict, verbose)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -230,8 +230,11 @@ class Config(_Schema):
     labels: LabelTable = Field({}, description="Words chapbook writes, by label key: strings "
                                "for every language, [labels.<lang>] tables for one.")
     contributors: dict[str, ContributorInfo] = {}
-    anthology: list[AnthologyConfig] = Field(min_length=1)
+    anthology: list[AnthologyConfig] = Field([], description="The books: [[anthology]] "
+                                             "tables (more from `include` and --books).")
     manuscripts: str = Field("manuscripts", description="Folder of the manuscript pool.")
+    include: list[str] = Field([], description="TOML files of more [[anthology]] tables, "
+                               "relative to the project.")
 
     @model_validator(mode="after")
     def _unique_slugs(self) -> Config:
@@ -243,14 +246,33 @@ class Config(_Schema):
 
 
 @dataclass(frozen=True)
+class BookSource:
+    """Where a book not written in chapbook.toml is defined: a line of a books file (JSON
+    Lines), or a table of an included TOML file with the lines of its keys."""
+
+    location: Location  # the file, at the book's line
+    key_lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)  # ("select",)
+
+    def location_of(self, *path: str | int) -> Location:
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.key_lines:
+                return self.location.at_line(self.key_lines[path[:end]])
+        return self.location
+
+
+@dataclass(frozen=True)
 class Project:
     root: Path
     config: Config
     config_location: Location
     key_lines: dict[tuple[str | int, ...], int]
+    # Books defined outside chapbook.toml, by their index in config.anthology
+    book_sources: dict[int, BookSource] = field(default_factory=dict)
 
     def location_of(self, *path: str | int) -> Location:
         """Where a config key is written (its deepest written prefix), for diagnostics."""
+        if len(path) > 1 and path[0] == "anthology" and path[1] in self.book_sources:
+            return self.book_sources[int(path[1])].location_of(*path[2:])
         for end in range(len(path), 0, -1):
             if path[:end] in self.key_lines:
                 return self.config_location.at_line(self.key_lines[path[:end]])
@@ -277,11 +299,25 @@ def load_project(root: Path) -> tuple[Project | None, list[Diagnostic]]:
                             "run 'chapbook init DIR' to start a project, or cd into one")]
     except (OSError, UnicodeDecodeError) as exc:
         return None, [error("bad-config", f"cannot read {CONFIG_NAME}: {exc}", where)]
+    return project_from_toml(text, root, where)
+
+
+def project_from_toml(text: str, root: Path,
+                      where: Location) -> tuple[Project | None, list[Diagnostic]]:
+    """A project whose config is this TOML text (located at `where`)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return None, [_toml_syntax_error(exc, where)]
-    lines = toml_key_lines(text)
+    return project_from_data(data, root, where, toml_key_lines(text))
+
+
+def project_from_data(data: Any, root: Path, where: Location,
+                      lines: dict[tuple[str | int, ...], int] | None = None
+                      ) -> tuple[Project | None, list[Diagnostic]]:
+    """A project whose config is these values (parsed TOML, or a dict from the Python API;
+    `lines`: where each key is written, when known)."""
+    lines = lines or {}
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
@@ -391,3 +427,9 @@ def _in_arrays(keys: tuple[str, ...],
 
 def _split_dotted(key: str) -> list[str]:
     return [part.strip().strip("\"'") for part in re.findall(r"\"[^\"]*\"|'[^']*'|[^.]+", key)]
+
+
+def schema_error(item: Any, lines: dict[tuple[str | int, ...], int],
+                 where: Location) -> Diagnostic:
+    """A schema refusal located by key path, for files of books as for chapbook.toml."""
+    return _config_error(item, lines, where)
