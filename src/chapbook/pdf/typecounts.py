@@ -45,7 +45,9 @@ class PieceTypography:
 
     @property
     def too_many_hyphens(self) -> bool:
-        return (self.english_lines >= MIN_LINES_FOR_SHARE
+        """Over the limit: judged in pieces only (front and back matter are lists and
+        notes more than prose, and laid out apart in a chunked book)."""
+        return (bool(self.piece) and self.english_lines >= MIN_LINES_FOR_SHARE
                 and self.english_hyphenated > MAX_HYPHENATED * self.english_lines)
 
 

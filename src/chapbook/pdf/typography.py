@@ -7,10 +7,13 @@ a hyphenation break when its last text ends with the hyphenate character WeasyPr
 lines of prose, widows and orphans, headings left at the foot of a page and lines wider
 than their measure (see `typecounts`).
 
-`laid_out` renders, measures, and while there are ladders (or too many hyphens in English
-prose) forbids some of the breaks in the parsed HTML (the word goes into a span with
-`hyphens: manual`, its soft hyphens taken out) and renders again, a bounded number of
-times; it keeps the best layout.
+`laid_out` renders, measures, and while there are ladders (or too many hyphens in a
+piece's English prose) forbids some of the breaks in the parsed HTML (the word goes into a
+span with `hyphens: manual`, its soft hyphens taken out) and renders again, a bounded
+number of times. What is forbidden in a piece depends on that piece's own layout alone,
+and the last layout is kept: a piece comes out the same whether the book is laid out in
+one pass or in chunks, where pieces meet other pieces (the chunked edition is checked page
+for page against the single pass).
 """
 
 from __future__ import annotations
@@ -101,19 +104,22 @@ def measure(document: Any, root: Any) -> Measured:
 
 def _blocks(box: Any, piece: str) -> Iterator[tuple[Any, str, bool]]:
     """Block-level boxes of the main flow, in order, with the piece they are in and
-    whether they are leaves (hold lines or nothing: what ends a page)."""
-    for child in getattr(box, "children", ()):
-        if isinstance(child, boxes.MarginBox | boxes.FootnoteAreaBox | boxes.LineBox):
-            continue
-        if not isinstance(child, boxes.BlockLevelBox | boxes.BlockContainerBox):
-            continue
-        element_id = child.element.get("id", "") if child.element is not None else ""
-        inner = element_id if element_id.startswith("piece-") and not element_id.endswith(
-            "-title") else piece
-        blocks = [c for c in getattr(child, "children", ())
-                  if not isinstance(c, boxes.LineBox)]
-        yield child, inner, not blocks
+    whether they are leaves (hold lines, a table, an image or nothing: what ends a page).
+    The insides of tables are not walked."""
+    for child in _flow(box):
+        element = child.element
+        inner = (element.get("id", "") if element is not None and element.tag in (
+            "article", "section") and element.get("id", "").startswith("piece-") else piece)
+        yield child, inner, not any(True for _ in _flow(child))
         yield from _blocks(child, inner)
+
+
+def _flow(box: Any) -> Iterator[Any]:
+    """The block-level children of a box in the main flow (a table's are row groups: none)."""
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.BlockLevelBox | boxes.BlockContainerBox) and not isinstance(
+                child, boxes.MarginBox | boxes.FootnoteAreaBox):
+            yield child
 
 
 def _line(page: int, line: Any, block: Any) -> _Line:
@@ -237,29 +243,21 @@ def _runs(breaks: list[Break | None]) -> Iterator[list[Break]]:
 # ---- repairing ----------------------------------------------------------------------------
 
 def laid_out(html: Any, render: Callable[[], Any]) -> tuple[Any, Typography]:
-    """`render()` lays out `html` (a weasyprint.HTML); the best Document found and its
-    typography, after at most MAX_REPAIR_ROUNDS repairs. Only a book with ladders or too
+    """`render()` lays out `html` (a weasyprint.HTML); the Document and its typography,
+    after at most MAX_REPAIR_ROUNDS repairs. Only a book (or chunk) with ladders or too
     many hyphens is laid out again."""
     document = render()
     measured = measure(document, html.etree_element)
-    best = (_score(measured.typography), document, measured.typography)
     rounds = 0
     while rounds < MAX_REPAIR_ROUNDS:
         to_forbid = measured.ladder_breaks + _excess_breaks(measured)
         if not forbid(html, to_forbid):
             break
         rounds += 1
+        document = None  # the previous layout's memory, freed before the next
         document = render()
         measured = measure(document, html.etree_element)
-        if _score(measured.typography) < best[0]:
-            best = (_score(measured.typography), document, measured.typography)
-    return best[1], replace(best[2], repair_rounds=rounds)
-
-
-def _score(typography: Typography) -> tuple[int, int, int]:
-    total = typography.total
-    return (total.ladders, sum(p.too_many_hyphens for p in typography.pieces),
-            total.hyphenated)
+    return document, replace(measured.typography, repair_rounds=rounds)
 
 
 def _excess_breaks(measured: Measured) -> list[Break]:
