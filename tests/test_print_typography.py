@@ -185,3 +185,24 @@ def test_the_counts_survive_the_chunk_cache() -> None:
     assert summary(typography + typography).startswith(
         "typography: 2 ladders, 7.5 % hyphenated, 2 widows/orphans, 0 stranded headings, "
         "4 overflows")
+
+
+WIDOW_PAGE = """<html lang="en"><head><style>
+@page {{ size: 100mm 60mm; margin: 5mm; }}
+body {{ margin: 0; font-size: 10pt; line-height: 12pt; }}
+p {{ margin: 0; orphans: {keep}; widows: {keep}; }}
+.long {{ width: 2em; }}  /* a word a line: three lines */
+</style></head><body>{filler}<p class="long">alpha bravo charlie</p><p>end</p>
+</body></html>"""
+
+
+@pytest.mark.parametrize(("filler", "keep", "widows", "orphans"), [
+    (10, 1, 0, 1),  # 11 lines a page: the long paragraph's first line alone at the foot
+    (9, 1, 1, 0),  # its last line alone at the top of the next page
+    (10, 2, 0, 0), (9, 2, 0, 0),  # as the styles ask: CSS moves the lines
+])
+def test_widows_and_orphans_are_found(filler: int, keep: int, widows: int,
+                                      orphans: int) -> None:
+    html = HTML(string=WIDOW_PAGE.format(filler="<p>Filler.</p>" * filler, keep=keep))
+    total = measure(html.render(), html.etree_element).typography.total
+    assert (total.widows, total.orphans) == (widows, orphans)
