@@ -87,7 +87,8 @@ def summary(typography: Typography) -> str:
     """The report line: 'typography: 0 ladders, 3.1 % hyphenated, 0 widows/orphans, ...'."""
     t = typography.total
     share = 100 * t.english_hyphenated / t.english_lines if t.english_lines else 0.0
-    rounds = f" ({typography.repair_rounds} repair layouts)" if typography.repair_rounds else ""
+    n = typography.repair_rounds
+    rounds = f" ({n} repair layout{_s(n)})" if n else ""
     return (f"typography: {t.ladders} ladder{_s(t.ladders)}, {share:.1f} % hyphenated, "
             f"{t.widows + t.orphans} widows/orphans, {t.stranded} stranded heading"
             f"{_s(t.stranded)}, {t.overflows} overflow{_s(t.overflows)}{rounds}")
