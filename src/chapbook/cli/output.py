@@ -17,6 +17,7 @@ import typer
 
 from chapbook.build.report import BuildReport, Plan
 from chapbook.core.diagnostics import Diagnostic, Severity, has_errors
+from chapbook.pdf.typecounts import REPORT_CODE
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 70
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
@@ -41,7 +42,8 @@ ALWAYS_SHOWN = frozenset({"cover-spine"})
 
 def report(diagnostics: tuple[Diagnostic, ...], strict: bool, verbose: bool) -> int:
     shown = [d for d in diagnostics
-             if verbose or d.severity >= Severity.WARNING or d.code in ALWAYS_SHOWN]
+             if (verbose or d.severity >= Severity.WARNING or d.code in ALWAYS_SHOWN)
+             and d.code != REPORT_CODE]  # shown with the outputs, see finish_build
     for diagnostic in sorted(shown, key=_diagnostic_order):
         stderr(str(diagnostic))
     return EXIT_ERRORS if has_errors(diagnostics, strict) else EXIT_OK
@@ -68,6 +70,8 @@ def finish_build(built: BuildReport, root: Path, strict: bool, verbose: bool) ->
         stderr("build failed: nothing was written")
         return code
     list_outputs("up to date:" if built.up_to_date else "wrote", built.outputs, root)
+    for line in built.typography:  # one per PDF, always: the book's typographic quality
+        stderr(line)
     if code != EXIT_OK:  # found while writing or validating: the files stay for a look
         stderr("build failed: the books were written, but have the problems shown above")
     return code
