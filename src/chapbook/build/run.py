@@ -24,6 +24,7 @@ from chapbook.core.workers import LazyPool
 from chapbook.epub.edition import write_epub_edition
 from chapbook.epub.epubcheck import validation_diagnostics
 from chapbook.pdf.edition import PrintJob, write_print_edition
+from chapbook.pdf.pagemap import PageMap, read_page_map
 from chapbook.read.pool import ReadCache
 from chapbook.render.styles import keep_compiled_templates, load_style
 from chapbook.render.template_errors import template_diagnostic
@@ -70,6 +71,7 @@ class _Writing:
     def __init__(self, paths: BuildPaths, workers: LazyPool, first: frozenset[str],
                  progress: Progress | None) -> None:
         self.paths, self.workers, self.first, self.progress = paths, workers, first, progress
+        self.page_maps: dict[str, PageMap] = {}  # by book: its print PDF's, for its EPUB
 
     def begin(self, output: str) -> None:
         if self.progress:
@@ -98,11 +100,12 @@ def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOpt
 def _editions(book: Anthology, options: BuildOptions) -> list[tuple[str, str | None]]:
     """(format, PDF profile) pairs to build for a book."""
     wanted = [f for f in options.formats if f in book.config.formats]
-    editions: list[tuple[str, str | None]] = [("epub", None)] if "epub" in wanted else []
+    editions: list[tuple[str, str | None]] = []
     if "pdf" in wanted:
         profiles = options.profiles or tuple(book.config.print.profiles)
         editions += [("pdf", profile) for profile in profiles]
-    return editions
+    # After the print PDF: the EPUB marks where its pages begin
+    return [*editions, ("epub", None)] if "epub" in wanted else editions
 
 
 def _write(project: Project, book: Anthology, fmt: str, profile: str | None, target: Path,
@@ -116,12 +119,14 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
     try:
         if fmt == "epub":
             written, found = write_epub_edition(book, style, target, writing.paths,
-                                                writing.workers)
+                                                writing.workers, writing.page_maps.get(book.slug))
         else:
             job = PrintJob(book, style, profile or "print", project.root, options.pdf_mode,
                            writing.paths.chunk_cache, writing.workers, writing.first,
                            writing.progress.advance if writing.progress else None)
             written, found = write_print_edition(job, target)
+            if written and job.profile == "print":
+                writing.page_maps[book.slug] = read_page_map(target, style)
     except OSError as exc:
         problems.append(error("write-failed", f"cannot write {target}: {exc.strerror or exc}",
                               None, "check that the output folder is writable and not full"))
