@@ -13,7 +13,10 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
+from chapbook.build.options import BuildOptions
+from chapbook.build.pagemaps import last_page_map, remember_page_map
 from chapbook.core.labels import ENGLISH
+from chapbook.core.paths import BuildPaths
 from chapbook.epub.pagelist import mark_documents, normalise, plan_page_breaks
 from chapbook.pdf.pagemap import PageMap, PrintPage
 from chapbook.render.epub_documents import EpubDocument, page_source
@@ -182,3 +185,27 @@ def test_the_page_source_is_the_isbn_when_there_is_one() -> None:
         title, press = "T", Press()
 
     assert page_source(Book(), ENGLISH) == "urn:isbn:9780000000002"  # type: ignore[arg-type]
+
+
+def test_an_epub_alone_reuses_the_page_map_of_the_same_inputs(book: tuple[Path, Run]) -> None:
+    root, _ = book
+    full = (root / "build" / "pages.epub").read_bytes()
+    result = run_chapbook("build", "--format", "epub", "-v", cwd=root)
+    assert result.code == 0, result.stderr
+    assert "[page-list-reused]" in result.stdout + result.stderr
+    assert (root / "build" / "pages.epub").read_bytes() == full  # as the full build wrote it
+
+
+def test_a_kept_page_map_is_not_used_once_an_input_changed(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    (root / "manuscripts").mkdir(parents=True)
+    (root / "chapbook.toml").write_text(CONFIG, encoding="utf-8")
+    piece = root / "manuscripts" / "a.md"
+    piece.write_text("---\ntitle: A\n---\nText.\n", encoding="utf-8")
+    paths, options = BuildPaths(root / "build"), BuildOptions()
+    pages = PageMap((PrintPage(0, "i", "A"), PrintPage(1, "1", "Text.")))
+    remember_page_map(paths, root, options, "pages", pages)
+    assert last_page_map(paths, root, options, "pages")[0] == pages
+    assert last_page_map(paths, root, BuildOptions(style="pocket"), "pages")[0] is None
+    piece.write_text("---\ntitle: A\n---\nText, edited.\n", encoding="utf-8")
+    assert last_page_map(paths, root, options, "pages") == (None, [])

@@ -12,6 +12,7 @@ import jinja2
 
 from chapbook.build import uptodate
 from chapbook.build.options import BuildOptions
+from chapbook.build.pagemaps import page_map_for, remember_page_map
 from chapbook.build.plan import plan
 from chapbook.build.report import BuildReport, Progress
 from chapbook.build.start import started_workers
@@ -118,8 +119,11 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
     keep_compiled_templates(style, writing.paths.template_cache)
     try:
         if fmt == "epub":
+            page_map, reused = page_map_for(writing.page_maps, writing.paths, project.root,
+                                            options, book.slug)
+            problems += reused
             written, found = write_epub_edition(book, style, target, writing.paths,
-                                                writing.workers, writing.page_maps.get(book.slug))
+                                                writing.workers, page_map)
         else:
             job = PrintJob(book, style, profile or "print", project.root, options.pdf_mode,
                            writing.paths.chunk_cache, writing.workers, writing.first,
@@ -127,6 +131,8 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
             written, found = write_print_edition(job, target)
             if written and job.profile == "print":
                 writing.page_maps[book.slug] = read_page_map(target, style)
+                remember_page_map(writing.paths, project.root, options, book.slug,
+                                  writing.page_maps[book.slug])
     except OSError as exc:
         problems.append(error("write-failed", f"cannot write {target}: {exc.strerror or exc}",
                               None, "check that the output folder is writable and not full"))

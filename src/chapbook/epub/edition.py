@@ -61,7 +61,8 @@ def _page_breaks(parts: EpubParts, page_map: PageMap | None,
     """Where the print pages begin in the documents, and notes on what is not marked."""
     if page_map is None:
         return None, [info("epub-no-page-list", f"{target.name} has no page list: the print "
-                           "PDF of this book was not built with it",
+                           "PDF of this book was not built with it, nor by an earlier build "
+                           "of the same inputs",
                            hint="build the EPUB and the print PDF together (chapbook build "
                            "without --format) to give the EPUB the print page numbers")]
     breaks = plan_page_breaks(reading_documents(parts), page_map)
