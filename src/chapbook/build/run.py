@@ -15,6 +15,7 @@ from chapbook.build.coverwrap import write_cover
 from chapbook.build.inputs import Inputs
 from chapbook.build.offprints import OffprintJob, write_offprints
 from chapbook.build.options import BuildOptions
+from chapbook.build.pagemaps import page_map_for, remember_page_map
 from chapbook.build.plan import plan
 from chapbook.build.report import BuildReport, Output, Progress
 from chapbook.build.start import started_workers
@@ -27,6 +28,7 @@ from chapbook.core.workers import LazyPool
 from chapbook.epub.edition import write_epub_edition
 from chapbook.epub.epubcheck import validation_diagnostics
 from chapbook.pdf.edition import PrintJob, write_print_edition
+from chapbook.pdf.pagemap import PageMap, read_page_map
 from chapbook.read.pool import ReadCache
 from chapbook.render.styles import Style, keep_compiled_templates, load_style
 from chapbook.render.template_errors import template_diagnostic
@@ -77,6 +79,7 @@ class _Writing:
                  progress: Progress | None) -> None:
         self.paths, self.workers, self.first, self.progress = paths, workers, first, progress
         self.styles: dict[str, tuple[Style | None, list[Diagnostic]]] = {}  # loaded, by name
+        self.page_maps: dict[str, PageMap] = {}  # by book: its print PDF's, for its EPUB
 
     def begin(self, output: str) -> None:
         if self.progress:
@@ -136,13 +139,14 @@ def book_fields(book: Anthology, options: BuildOptions) -> dict[str, str]:
 def _editions(book: Anthology, options: BuildOptions) -> list[tuple[str, str | None]]:
     """(format, PDF profile) pairs to build for a book."""
     wanted = [f for f in options.formats if f in book.config.formats]
-    editions: list[tuple[str, str | None]] = [("epub", None)] if "epub" in wanted else []
+    editions: list[tuple[str, str | None]] = []
     if "pdf" in wanted:
         profiles = options.profiles or tuple(book.config.print.profiles)
         editions += [("pdf", profile) for profile in profiles]
     if options.offprints and ("pdf", "print") not in editions:  # they are made from it
         editions.append(("pdf", "print"))
-    return editions
+    # After the print PDF: the EPUB marks where its pages begin
+    return [*editions, ("epub", None)] if "epub" in wanted else editions
 
 
 def _write(project: Project, book: Anthology, fmt: str, profile: str | None, target: Path,
@@ -154,13 +158,20 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
     keep_compiled_templates(style, writing.paths.template_cache)
     try:
         if fmt == "epub":
+            page_map, reused = page_map_for(writing.page_maps, writing.paths, project.root,
+                                            options, book.slug)
+            problems += reused
             written, found = write_epub_edition(book, style, target, writing.paths,
-                                                writing.workers)
+                                                writing.workers, page_map)
         else:
             job = PrintJob(book, style, profile or "print", project.root, options.pdf_mode,
                            writing.paths.chunk_cache, writing.workers, writing.first,
                            writing.progress.advance if writing.progress else None)
             written, found = write_print_edition(job, target)
+            if written and job.profile == "print":
+                writing.page_maps[book.slug] = read_page_map(target, style)
+                remember_page_map(writing.paths, project.root, options, book.slug,
+                                  writing.page_maps[book.slug])
     except OSError as exc:
         problems.append(error("write-failed", f"cannot write {target}: {exc.strerror or exc}",
                               None, "check that the output folder is writable and not full"))

@@ -205,6 +205,13 @@ REGISTRY: tuple[Label, ...] = (
     # TRANSLATORS: offprints: the title of one contributor's pieces from a book, bundled;
     # %(names)s is the contributor, %(anthology)s the book's title.
     _label("offprint_bundle", "%(names)s in %(anthology)s"),
+    # TRANSLATORS: hidden heading of the EPUB's list of print pages (read by screen readers).
+    _label("page_list", "Pages"),
+    # TRANSLATORS: the print edition whose page numbers the EPUB carries, when the book has
+    # no ISBN (metadata read by reading systems): the book's title, its press and the year.
+    _label("print_edition", "%(title)s, print edition, %(press)s, %(year)s"),
+    _label("a11y_print_pages", "Page numbers follow the print edition; pages found only in "
+           "print, such as the half title and the printed contents, are not marked."),
 )
 LABELS: Mapping[str, Label] = {label.key: label for label in REGISTRY}
 OPTIONAL = frozenset({"part_number_words"})  # untranslated on purpose: digits

@@ -83,6 +83,11 @@ class BuildPaths:
         return self.cache / "fonts"
 
     @property
+    def page_map_cache(self) -> Path:
+        """Where the pages of each book's last print PDF begin (for an EPUB built alone)."""
+        return self.cache / "pagemaps"
+
+    @property
     def template_cache(self) -> Path:
         """Compiled Jinja templates."""
         return self.cache / "templates"
