@@ -161,6 +161,6 @@ def epub_offprint(anthology: Anthology, style: Style, offprint: Offprint,
     landmarks = (Landmark("toc", f"{NAV_FILE}#toc", labels.text("contents")),
                  Landmark("bodymatter", pieces[0].file_name, labels.text("start_of_content")))
     nav = document("epub/nav.xhtml.j2", NAV_FILE, labels.text("contents"), anthology.language,
-                   "nav", toc=toc, landmarks=landmarks)
+                   "nav", toc=toc, landmarks=landmarks, page_list=())
     return EpubRendition((statement, nav, *pieces), style.stylesheet_text("css/epub.css"),
                          toc, landmarks, labels)
