@@ -12,6 +12,7 @@ book: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	@$(MAKE) --no-print-directory test-fonts
+	@$(MAKE) --no-print-directory test-zbar
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -q -n auto --dist loadfile
@@ -82,6 +83,22 @@ define noto_fonts
 				"run 'sudo apt-get install$$missing' yourself"; \
 	fi
 endef
+
+# The cover wrap's tests read its barcode back from a rendering with Debian's zbarimg
+# (zbar-tools). Checked on every run, as the fonts are.
+.PHONY: test-zbar
+test-zbar:
+	@if ! command -v zbarimg >/dev/null; then \
+		if ! command -v apt-get >/dev/null; then \
+			echo "Not a Debian system: install zbar's zbarimg your own way, or the barcode"; \
+			echo "tests are skipped."; \
+		else \
+			echo "Installing Debian's zbar-tools: the cover tests decode its barcode with zbarimg."; \
+			(apt-get install -y -qq zbar-tools 2>/dev/null \
+				|| (apt-get update -qq && apt-get install -y -qq zbar-tools)) \
+				|| echo "could not install zbar-tools: the barcode tests are skipped"; \
+		fi; \
+	fi
 
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e '.[test]'

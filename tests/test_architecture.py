@@ -19,11 +19,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "chapbook"
 # layer but itself, never one above). The EPUB sits on the print edition: WeasyPrint lays
 # out its generated cover.
 LAYERS = (("core",), ("read",), ("collect",), ("render",), ("pdf",), ("epub",), ("build",),
-          ("cli",))
+          ("api",), ("cli",))
 # The only modules that may import inside a function (each such line says why): the CLI
 # launcher (--help and an up-to-date build load nothing more) and the worker entry point
-# (a worker loads only what its task needs; the build process only names the task).
-LAZY_IMPORTERS = ("chapbook.cli.main", "chapbook.pdf.worker")
+# (a worker loads only what its task needs; the build process only names the task), and the
+# Python API's build (the CLI builds through it: an up-to-date build loads no pipeline).
+LAZY_IMPORTERS = ("chapbook.cli.main", "chapbook.pdf.worker", "chapbook.api.project")
 # Libraries that one package alone may import
 OWNERS = {"weasyprint": "pdf", "ebooklib": "epub", "typer": "cli", "rich": "cli"}
 MAX_LINES = 450

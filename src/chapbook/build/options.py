@@ -20,6 +20,9 @@ class BuildOptions:
     pdf_mode: str = "auto"  # "single" (one WeasyPrint pass, the reference), "chunked", "auto"
     jobs: int | None = None  # worker processes for the PDF; None means one per core
     validate: bool = False  # run EPUBCheck on each EPUB written
+    offprints: str | None = None  # "piece" or "contributor": offprints (see build.offprints)
+    books: Path | None = None  # a JSON Lines file of books: only those are built
+    book_folders: str = ""  # each book's folder under out_dir: "{language}/{slug}"
 
     def output_dir(self, root: Path) -> Path:
         return self.out_dir or root / "build"

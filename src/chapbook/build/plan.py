@@ -8,44 +8,51 @@ from pathlib import Path
 
 import jinja2
 
+from chapbook.build.inputs import Inputs
 from chapbook.build.options import BuildOptions
 from chapbook.build.report import Plan
 from chapbook.collect.anthologies import CollectOptions, collect, unknown_anthologies
-from chapbook.core.config import Project, load_project
-from chapbook.core.diagnostics import Diagnostic, error
+from chapbook.core.books import with_books
+from chapbook.core.config import (
+    CONFIG_NAME,
+    Config,
+    Project,
+    label_problems,
+    load_project,
+    project_from_data,
+    project_from_toml,
+)
+from chapbook.core.diagnostics import Diagnostic, Location, error
 from chapbook.pdf.preflight import preflight
 from chapbook.read.manuscript import slugify
-from chapbook.read.pool import ReadCache, ReadResult, ReadSettings, read_pool
+from chapbook.read.pool import ReadCache, ReadResult, ReadSettings, read_pool, read_texts
 from chapbook.render.epub_documents import finish_epub, malformed_documents, start_epub
 from chapbook.render.print_html import render_print
 from chapbook.render.styles import load_style
 from chapbook.render.template_errors import template_diagnostic
 
 
-def plan(root: Path, options: BuildOptions, read_cache: ReadCache | None = None) -> Plan:
-    """Read the config and the pool, then collect the anthologies. Writes nothing: new
-    readings wait in `read_cache` until the build saves it."""
-    project, problems = load_project(root)
+def plan(root: Path, options: BuildOptions, read_cache: ReadCache | None = None,
+         inputs: Inputs | None = None) -> Plan:
+    """Read the config and the pool (or take what `inputs` hands in), then collect the
+    anthologies. Writes nothing: new readings wait in `read_cache` until the build saves it."""
+    project, problems = given_project(root, inputs)
     if project is None:
         return Plan(None, diagnostics=tuple(problems))
+    project, found = with_books(project, options.books, inputs.books if inputs else None)
+    problems += found
     problems += unknown_anthologies(project, options.only)
     problems += style_problems(project, options)
-    manuscripts_dir = project.manuscripts_dir
-    if not manuscripts_dir.is_dir():
-        problems.append(error("no-manuscripts", f"no folder '{project.config.manuscripts}'",
-                              project.location_of("manuscripts"),
-                              "create it and put .md or .txt manuscripts in it"))
-        return Plan(project, diagnostics=tuple(problems))
-    if not manuscripts_dir.resolve().is_relative_to(root.resolve()):
-        problems.append(error("outside-project", f"the manuscripts folder "
-                              f"'{project.config.manuscripts}' is outside the project",
-                              project.location_of("manuscripts"),
-                              "keep the manuscripts inside the project folder"))
-        return Plan(project, diagnostics=tuple(problems))
     press = project.config.press
     settings = ReadSettings(root=root, default_language=press.language,
                             rating_scale=press.rating_scale, raw_html=press.raw_html)
-    results = read_pool(manuscripts_dir, settings, read_cache)
+    if inputs is not None and inputs.texts is not None:
+        results = read_texts(inputs.texts, settings, read_cache)
+    else:
+        refusal = _folder_problem(project)
+        if refusal:
+            return Plan(project, diagnostics=(*problems, refusal))
+        results = read_pool(project.manuscripts_dir, settings, read_cache)
     pool = tuple(r.manuscript for r in results if r.manuscript is not None)
     problems += [d for r in results for d in r.diagnostics]
     collecting = CollectOptions(options.include_drafts, options.only,
@@ -54,6 +61,37 @@ def plan(root: Path, options: BuildOptions, read_cache: ReadCache | None = None)
     if "pdf" in options.formats:  # the glyph check is about the print edition
         found += preflight(project, books, options.style)
     return Plan(project, pool, tuple(books), tuple(problems + found))
+
+
+def given_project(root: Path, inputs: Inputs | None) -> tuple[Project | None,
+                                                              list[Diagnostic]]:
+    """The project of `root`, with the config `inputs` hands in if it does (TOML text, a
+    mapping or a `Config`, located as chapbook.toml)."""
+    config = inputs.config if inputs else None
+    if config is None:
+        return load_project(root)
+    where = Location(CONFIG_NAME)
+    if isinstance(config, Config):
+        project = Project(root, config, where, {})
+        problems = label_problems(project)
+        return (None, problems) if problems else (project, [])
+    if isinstance(config, str):
+        return project_from_toml(config, root, where)
+    return project_from_data(config, root, where)
+
+
+def _folder_problem(project: Project) -> Diagnostic | None:
+    """Why the manuscripts folder cannot be read, if it cannot."""
+    if not project.manuscripts_dir.is_dir():
+        return error("no-manuscripts", f"no folder '{project.config.manuscripts}'",
+                     project.location_of("manuscripts"),
+                     "create it and put .md or .txt manuscripts in it")
+    if not project.manuscripts_dir.resolve().is_relative_to(project.root.resolve()):
+        return error("outside-project", f"the manuscripts folder "
+                     f"'{project.config.manuscripts}' is outside the project",
+                     project.location_of("manuscripts"),
+                     "keep the manuscripts inside the project folder")
+    return None
 
 
 def style_problems(project: Project, options: BuildOptions) -> list[Diagnostic]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from chapbook.core.diagnostics import Diagnostic
+from chapbook.pdf.typecounts import REPORT_CODE
 
 if TYPE_CHECKING:
     from chapbook.core.anthology import Anthology
@@ -33,12 +34,29 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class Output:
+    """One file a build wrote: of which book, in which format (and, for a PDF, profile)."""
+
+    book: str  # the book's slug
+    format: str  # "epub" or "pdf"
+    profile: str | None  # "print" or "screen" for a PDF; None for an EPUB
+    path: Path
+
+
+@dataclass(frozen=True)
 class BuildReport:
     plan: Plan
     outputs: tuple[Path, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default_factory=tuple)
     up_to_date: bool = False  # nothing changed since the last build: nothing was done
+    written: tuple[Output, ...] = ()  # what each output is
 
     @property
     def all_diagnostics(self) -> tuple[Diagnostic, ...]:
         return self.plan.diagnostics + self.diagnostics
+
+    @property
+    def typography(self) -> tuple[str, ...]:
+        """One line per PDF: '<name>.pdf: typography: 0 ladders, 3.1 % hyphenated, ...'
+        (carried as info diagnostics, so that an up-to-date build shows them again)."""
+        return tuple(d.message for d in self.diagnostics if d.code == REPORT_CODE)

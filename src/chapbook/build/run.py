@@ -11,9 +11,13 @@ from pathlib import Path
 import jinja2
 
 from chapbook.build import uptodate
+from chapbook.build.coverwrap import write_cover
+from chapbook.build.inputs import Inputs
+from chapbook.build.offprints import OffprintJob, write_offprints
 from chapbook.build.options import BuildOptions
+from chapbook.build.pagemaps import page_map_for, remember_page_map
 from chapbook.build.plan import plan
-from chapbook.build.report import BuildReport, Progress
+from chapbook.build.report import BuildReport, Output, Progress
 from chapbook.build.start import started_workers
 from chapbook.build.uptodate import up_to_date
 from chapbook.core.anthology import Anthology
@@ -24,38 +28,42 @@ from chapbook.core.workers import LazyPool
 from chapbook.epub.edition import write_epub_edition
 from chapbook.epub.epubcheck import validation_diagnostics
 from chapbook.pdf.edition import PrintJob, write_print_edition
+from chapbook.pdf.pagemap import PageMap, read_page_map
 from chapbook.read.pool import ReadCache
-from chapbook.render.styles import keep_compiled_templates, load_style
+from chapbook.render.styles import Style, keep_compiled_templates, load_style
 from chapbook.render.template_errors import template_diagnostic
 
 
-def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+def build(root: Path, options: BuildOptions, progress: Progress | None = None,
+          inputs: Inputs | None = None) -> BuildReport:
     """Plan, then render and write every requested edition, unless the plan has errors;
     nothing at all if nothing changed since the last build."""
-    key, previous = up_to_date(root, options)
+    key, previous = up_to_date(root, options, inputs)
     if previous is not None:
         return previous
     with started_workers(root, options) as workers:
-        return write_books(root, options, key, workers, progress)
+        return write_books(root, options, key, workers, progress, inputs)
 
 
 def write_books(root: Path, options: BuildOptions, key: str, workers: LazyPool,
-                progress: Progress | None = None) -> BuildReport:
+                progress: Progress | None = None, inputs: Inputs | None = None) -> BuildReport:
     """`build` once the up-to-date check has found work (`key`: the inputs' fingerprint)
     and the workers have started; records a build that succeeds, under `key`, so that the
-    next one can be skipped."""
-    paths = BuildPaths(options.output_dir(root))
+    next one can be skipped. `inputs`: what the Python API hands in instead of files."""
+    paths = BuildPaths(options.output_dir(root), options.book_folders)
     reads = ReadCache(paths.read_cache)
-    the_plan = plan(root, options, reads)
+    the_plan = plan(root, options, reads, inputs)
     if the_plan.project is None or has_errors(the_plan.diagnostics, options.strict):
         report = BuildReport(the_plan)
     else:
         outputs, problems = _write_all(the_plan.project, the_plan.anthologies, options,
                                        _Writing(paths, workers, frozenset(reads.read_anew),
                                                 progress))
-        report = BuildReport(the_plan, tuple(outputs), tuple(problems))
+        report = BuildReport(the_plan, tuple(outputs), tuple(problems),
+                             written=what_was_written(the_plan.anthologies, outputs, paths,
+                                                      options))
     if report.outputs and not has_errors(report.all_diagnostics, options.strict):
-        uptodate.remember(paths, key, report.outputs, report.all_diagnostics)
+        uptodate.remember(paths, key, report.outputs, report.all_diagnostics, report.written)
         reads.save()
     else:
         uptodate.forget(paths)
@@ -70,10 +78,19 @@ class _Writing:
     def __init__(self, paths: BuildPaths, workers: LazyPool, first: frozenset[str],
                  progress: Progress | None) -> None:
         self.paths, self.workers, self.first, self.progress = paths, workers, first, progress
+        self.styles: dict[str, tuple[Style | None, list[Diagnostic]]] = {}  # loaded, by name
+        self.page_maps: dict[str, PageMap] = {}  # by book: its print PDF's, for its EPUB
 
     def begin(self, output: str) -> None:
         if self.progress:
             self.progress.begin(output)
+
+    def style(self, name: str, project: Project) -> tuple[Style | None, list[Diagnostic]]:
+        """The style, loaded once a build: many books share it (and its compiled templates)."""
+        if name not in self.styles:
+            self.styles[name] = load_style(name, project.root, project.fallback_fonts)
+        style, problems = self.styles[name]
+        return style, list(problems)
 
 
 def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOptions,
@@ -81,47 +98,80 @@ def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOpt
     outputs: list[Path] = []
     problems: list[Diagnostic] = []
     for book in books:
+        fields = book_fields(book, options)
         for fmt, profile in _editions(book, options):
-            target = writing.paths.book(book.slug, fmt, profile)
+            target = writing.paths.book(book.slug, fmt, profile, fields)
             writing.begin(target.name)
             written, found = _write(project, book, fmt, profile, target, options, writing)
             problems += found
             if written:
                 outputs.append(target)
+            if written and (fmt, profile) == ("pdf", "print"):  # its cover wrap, after it
+                problems += _cover_wrap(project, book, options, writing, target, outputs,
+                                        fields)
             if options.validate and fmt == "epub" and written:
                 writing.begin(f"{book.slug}.epub (EPUBCheck)")
                 problems += validation_diagnostics(book, target,
                                                    relative_path(target, project.root))
+        if options.offprints and writing.paths.book(book.slug, "pdf", "print", fields) in outputs:
+            made, noted = _offprints(project, book, options, writing, fields)
+            outputs += made
+            problems += noted
     return outputs, problems
+
+
+def what_was_written(books: tuple[Anthology, ...], outputs: list[Path], paths: BuildPaths,
+                     options: BuildOptions) -> tuple[Output, ...]:
+    """Each output with its book, format and profile."""
+    written = set(outputs)
+    return tuple(Output(book.slug, fmt, profile, target) for book in books
+                 for fmt, profile in _editions(book, options)
+                 if (target := paths.book(book.slug, fmt, profile,
+                                          book_fields(book, options))) in written)
+
+
+def book_fields(book: Anthology, options: BuildOptions) -> dict[str, str]:
+    """What an --out template may name of a book, besides its slug."""
+    return {"language": book.language, "style": options.style or book.config.style,
+            "trim": book.config.print.trim}
 
 
 def _editions(book: Anthology, options: BuildOptions) -> list[tuple[str, str | None]]:
     """(format, PDF profile) pairs to build for a book."""
     wanted = [f for f in options.formats if f in book.config.formats]
-    editions: list[tuple[str, str | None]] = [("epub", None)] if "epub" in wanted else []
+    editions: list[tuple[str, str | None]] = []
     if "pdf" in wanted:
         profiles = options.profiles or tuple(book.config.print.profiles)
         editions += [("pdf", profile) for profile in profiles]
-    return editions
+    if options.offprints and ("pdf", "print") not in editions:  # they are made from it
+        editions.append(("pdf", "print"))
+    # After the print PDF: the EPUB marks where its pages begin
+    return [*editions, ("epub", None)] if "epub" in wanted else editions
 
 
 def _write(project: Project, book: Anthology, fmt: str, profile: str | None, target: Path,
            options: BuildOptions, writing: _Writing) -> tuple[bool, list[Diagnostic]]:
     """One edition of one book: whether it was written, and the diagnostics."""
-    style, problems = load_style(options.style or book.config.style, project.root,
-                                 project.fallback_fonts)
+    style, problems = writing.style(options.style or book.config.style, project)
     if style is None:
         return False, problems
     keep_compiled_templates(style, writing.paths.template_cache)
     try:
         if fmt == "epub":
+            page_map, reused = page_map_for(writing.page_maps, writing.paths, project.root,
+                                            options, book.slug)
+            problems += reused
             written, found = write_epub_edition(book, style, target, writing.paths,
-                                                writing.workers)
+                                                writing.workers, page_map)
         else:
             job = PrintJob(book, style, profile or "print", project.root, options.pdf_mode,
                            writing.paths.chunk_cache, writing.workers, writing.first,
                            writing.progress.advance if writing.progress else None)
             written, found = write_print_edition(job, target)
+            if written and job.profile == "print":
+                writing.page_maps[book.slug] = read_page_map(target, style)
+                remember_page_map(writing.paths, project.root, options, book.slug,
+                                  writing.page_maps[book.slug])
     except OSError as exc:
         problems.append(error("write-failed", f"cannot write {target}: {exc.strerror or exc}",
                               None, "check that the output folder is writable and not full"))
@@ -129,3 +179,43 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
     except jinja2.TemplateError as exc:  # a style's own template: nothing is written
         return False, [*problems, template_diagnostic(exc, project.root)]
     return written, problems + found
+
+
+def _cover_wrap(project: Project, book: Anthology, options: BuildOptions, writing: _Writing,
+                interior: Path, outputs: list[Path],
+                fields: dict[str, str]) -> list[Diagnostic]:
+    """build/<slug>-cover.pdf, its spine measured from the print PDF just written."""
+    target = writing.paths.cover(book.slug, fields)
+    writing.begin(target.name)
+    style, _ = writing.style(options.style or book.config.style, project)  # reported already
+    if style is None:
+        return []
+    try:
+        written, found = write_cover(book, style, project.root, interior, target)
+    except OSError as exc:
+        return [error("write-failed", f"cannot write {target}: {exc.strerror or exc}", None,
+                      "check that the output folder is writable and not full")]
+    if written:
+        outputs.append(target)
+    return found
+
+
+def _offprints(project: Project, book: Anthology, options: BuildOptions,
+               writing: _Writing, fields: dict[str, str]) -> tuple[list[Path], list[Diagnostic]]:
+    """`--offprints`: in the formats asked for, from the print PDF just written."""
+    writing.begin(f"{book.slug} offprints")
+    style, problems = writing.style(options.style or book.config.style, project)
+    if style is None:
+        return [], problems
+    formats = tuple(f for f in options.formats if f in book.config.formats)
+    job = OffprintJob(book, style, options.offprints or "piece", formats, project.root,
+                      writing.paths, writing.workers, fields)
+    try:
+        written, found = write_offprints(job)
+    except jinja2.TemplateError as exc:  # a style's own offprint template
+        return [], [template_diagnostic(exc, project.root)]
+    except OSError as exc:
+        return [], [error("write-failed", f"cannot write the offprints of {book.slug}: "
+                          f"{exc.strerror or exc}", None,
+                          "check that the output folder is writable and not full")]
+    return written, found

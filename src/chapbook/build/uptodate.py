@@ -19,8 +19,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from chapbook.build.inputs import Inputs
 from chapbook.build.options import BuildOptions
-from chapbook.build.report import BuildReport, Plan
+from chapbook.build.report import BuildReport, Output, Plan
 from chapbook.core.diagnostics import Diagnostic, from_record, to_record
 from chapbook.core.files import replace_file
 from chapbook.core.hashing import digest, file_digest
@@ -29,20 +30,24 @@ from chapbook.core.paths import BuildPaths, builtin_styles_dir
 from chapbook.pdf.fontconfig import machine_fonts
 
 
-def up_to_date(root: Path, options: BuildOptions) -> tuple[str, BuildReport | None]:
+def up_to_date(root: Path, options: BuildOptions,
+               inputs: Inputs | None = None) -> tuple[str, BuildReport | None]:
     """The fingerprint of the build's inputs, and the last build's report if nothing
     changed since it (nothing to do), else None."""
-    key = fingerprint(root, options)
+    key = fingerprint(root, options, inputs.digest() if inputs else "")
     previous = unchanged(BuildPaths(options.output_dir(root)), key)
     if previous is None:
         return key, None
     outputs, diagnostics = previous
-    return key, BuildReport(Plan(None), tuple(outputs), tuple(diagnostics), up_to_date=True)
+    return key, BuildReport(Plan(None), tuple(outputs), tuple(diagnostics), up_to_date=True,
+                            written=recorded_outputs(BuildPaths(options.output_dir(root))))
 
 
-def fingerprint(root: Path, options: object) -> str:
+def fingerprint(root: Path, options: object, given: str = "") -> str:
+    """`given`: the digest of what the Python API hands in instead of files."""
     files = [root / "chapbook.toml", *_walk(manuscripts_dir(root)), *_walk(root / "styles"),
              *_walk(builtin_styles_dir()), *_walk(LOCALE_DIR)]  # catalogs: an edited .po
+    files += book_files(root, options)
     stats = []
     for path in files:
         try:
@@ -53,8 +58,16 @@ def fingerprint(root: Path, options: object) -> str:
     settings = asdict(options) if is_dataclass(options) else repr(options)  # type: ignore[arg-type]
     environment = os.environ.get("SOURCE_DATE_EPOCH", "")  # stamped into the outputs
     fonts = machine_fonts()  # a font installed since draws what was a box
-    return digest(json.dumps([stats, version("chapbook"), settings, environment, fonts],
+    return digest(json.dumps([stats, version("chapbook"), settings, environment, fonts, given],
                              default=str))
+
+
+def book_files(root: Path, options: object) -> list[Path]:
+    """The files of books outside chapbook.toml: --books, and the TOML files it includes."""
+    included = raw_config(root).get("include", [])
+    files = [root / str(name) for name in included] if isinstance(included, list) else []
+    books = getattr(options, "books", None)
+    return [*files, books] if isinstance(books, Path) else files
 
 
 def manuscripts_dir(root: Path) -> Path:
@@ -83,8 +96,9 @@ def unchanged(paths: BuildPaths, key: str) -> tuple[list[Path], list[Diagnostic]
         record: dict[str, Any] = json.loads(paths.record.read_text(encoding="utf-8"))
         if record["fingerprint"] != key:
             return None
-        outputs = [paths.out / name for name in record["outputs"]]
-        if any(file_digest(path) != record["outputs"][path.name] for path in outputs):
+        recorded = record["outputs"]  # by path relative to out
+        outputs = [paths.out / name for name in recorded]
+        if any(file_digest(paths.out / name) != sha for name, sha in recorded.items()):
             return None
         return outputs, [from_record(d) for d in record["diagnostics"]]
     except (OSError, ValueError, KeyError, TypeError):
@@ -92,16 +106,29 @@ def unchanged(paths: BuildPaths, key: str) -> tuple[list[Path], list[Diagnostic]
 
 
 def remember(paths: BuildPaths, key: str, outputs: Sequence[Path],
-             diagnostics: Sequence[Diagnostic]) -> None:
+             diagnostics: Sequence[Diagnostic], written: Sequence[Output] = ()) -> None:
     """Record a successful build. A record that cannot be written only costs a rebuild."""
     record = {"fingerprint": key,
-              "outputs": {path.name: file_digest(path) for path in outputs},
+              "written": [[o.book, o.format, o.profile, o.path.relative_to(paths.out).as_posix()]
+                          for o in written],
+              "outputs": {path.relative_to(paths.out).as_posix(): file_digest(path)
+                          for path in outputs},
               "diagnostics": [to_record(d) for d in diagnostics]}
     try:
         paths.record.parent.mkdir(parents=True, exist_ok=True)
         replace_file(paths.record, json.dumps(record).encode("utf-8"))
     except OSError:
         forget(paths)
+
+
+def recorded_outputs(paths: BuildPaths) -> tuple[Output, ...]:
+    """What each output of the last build is, as its record says (none if it cannot)."""
+    try:
+        record = json.loads(paths.record.read_text(encoding="utf-8"))
+        return tuple(Output(str(book), str(fmt), profile, paths.out / str(name))
+                     for book, fmt, profile, name in record.get("written", []))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return ()
 
 
 def forget(paths: BuildPaths) -> None:

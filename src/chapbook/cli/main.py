@@ -36,6 +36,7 @@ from chapbook.cli.output import (
     tally,
 )
 from chapbook.core.files import NotWritten
+from chapbook.core.paths import out_problem, split_out
 
 app = typer.Typer(
     help="Publish themed anthologies of reviews as EPUB 3 and print-ready PDF.",
@@ -66,6 +67,9 @@ ProjectOption = Annotated[Path, typer.Option("--project", "-C", help="Project fo
                                              file_okay=False)]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Also show info notes.")]
 DraftsOption = Annotated[bool, typer.Option("--drafts", help="Include pieces marked draft.")]
+BooksOption = Annotated[Path | None, typer.Option(
+    "--books", help="A JSON Lines file of books (one [[anthology]] a line): only these.",
+    dir_okay=False, show_default=False)]
 
 
 @app.command()
@@ -74,8 +78,9 @@ def build(
                                                       show_default=False)] = None,
     fmt: Annotated[list[str] | None, typer.Option("--format", "-f",
                                                   help="epub or pdf (repeatable).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder.",
-                                             file_okay=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help=(
+        "Output folder, or a template of each book's folder: build/{language}/{slug}."),
+        file_okay=False)] = None,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
     style: Annotated[str | None, typer.Option(help="Use this style for every book.")] = None,
     profile: Annotated[list[str] | None, typer.Option(
@@ -90,10 +95,18 @@ def build(
     drafts: DraftsOption = False,
     validate: Annotated[bool, typer.Option(
         "--validate", help="Check each EPUB with EPUBCheck; its errors fail the build.")] = False,
+    offprints: Annotated[str | None, typer.Option(
+        "--offprints", metavar="[=piece|contributor]",
+        help="Also write offprints: each piece (or, =contributor, each contributor's pieces) "
+             "as it stands in the book, in build/<slug>/offprints/.")] = None,
+    books: BooksOption = None,
     project: ProjectOption = Path("."),
     verbose: VerboseOption = False,
 ) -> None:
     """Build the EPUB and PDF of each anthology into build/."""
+    if offprints is not None and offprints not in ("piece", "contributor"):
+        raise typer.BadParameter(f"unknown offprints {offprints!r}; use piece or contributor",
+                                 param_hint="--offprints")
     formats = tuple(fmt or FORMATS)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -103,11 +116,16 @@ def build(
     if bad_profile:
         raise typer.BadParameter(f"unknown profile {bad_profile[0]!r}; use print or screen",
                                  param_hint="--profile")
+    out, folders = split_out(str(out)) if out else (None, "")
+    if out_problem(folders):
+        raise typer.BadParameter(str(out_problem(folders)), param_hint="--out")
     options = BuildOptions(formats=formats, only=tuple(slugs or ()),
                            out_dir=out.resolve() if out else None,
                            include_drafts=drafts, strict=strict, style=style,
                            profiles=tuple(profile or ()), jobs=jobs,
-                           pdf_mode=_pdf_mode(single_pass, chunked), validate=validate)
+                           pdf_mode=_pdf_mode(single_pass, chunked), validate=validate,
+                           offprints=offprints,
+                           books=books.resolve() if books else None, book_folders=folders)
     root = project.resolve()
     out_dir = options.output_dir(root)
     try:
@@ -126,12 +144,10 @@ def _locked_build(root: Path, options: BuildOptions, strict: bool, verbose: bool
     key, previous = up_to_date(root, options)
     if previous is not None:  # nothing changed: answered before the pipeline loads
         return finish_build(previous, root, strict, verbose)
-    from chapbook.build.start import started_workers  # worker processes: real builds only
+    from chapbook.api.project import Project  # the API: workers, then the pipeline
 
-    with _progress() as step, started_workers(root, options) as workers:
-        from chapbook.build.run import write_books  # the pipeline loads as the workers start
-
-        built = write_books(root, options, key, workers, step)
+    with _progress() as step:
+        built = Project.from_folder(root).write(options, key, step)
     return finish_build(built, root, strict, verbose)
 
 
@@ -188,13 +204,15 @@ def serve(
 def list_books(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     drafts: DraftsOption = False,
+    books: BooksOption = None,
     project: ProjectOption = Path("."),
     verbose: VerboseOption = False,
 ) -> None:
     """Show each anthology and its pieces, in order."""
     from chapbook.build.plan import plan  # reading and collecting: Jinja, pydantic...
 
-    the_plan = plan(project.resolve(), BuildOptions(include_drafts=drafts))
+    the_plan = plan(project.resolve(), BuildOptions(include_drafts=drafts,
+                                                    books=books.resolve() if books else None))
     code = report(the_plan.diagnostics, strict=False, verbose=verbose)
     if as_json:
         typer.echo(json.dumps(plan_json(the_plan), indent=2, ensure_ascii=False))
@@ -209,13 +227,14 @@ def list_books(
 def check(
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
     drafts: DraftsOption = False,
+    books: BooksOption = None,
     project: ProjectOption = Path("."),
     verbose: VerboseOption = False,
 ) -> None:
     """Read and collect everything, print every diagnostic, write nothing."""
     from chapbook.build.plan import plan, rendering_problems  # reading, collecting, Jinja
 
-    options = BuildOptions(include_drafts=drafts)
+    options = BuildOptions(include_drafts=drafts, books=books.resolve() if books else None)
     the_plan = plan(project.resolve(), options)
     found = (*the_plan.diagnostics, *rendering_problems(the_plan, options))
     code = report(found, strict, verbose)
@@ -348,12 +367,18 @@ def _stop(signum: int, frame: object) -> None:
     raise _Stopped(EXIT_INTERRUPTED, "interrupted")
 
 
+def bare_offprints(args: list[str]) -> list[str]:
+    """A bare `--offprints` means `--offprints=piece` (typer has no option whose value may
+    be left out; click's flag_value is not passed on)."""
+    return [f"{arg}=piece" if arg == "--offprints" else arg for arg in args]
+
+
 def main() -> None:
     """Entry point: the one error boundary. No traceback for anything a user can cause."""
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     try:
-        app()
+        app(args=bare_offprints(sys.argv[1:]))
         code: int | str | None = EXIT_OK
     except SystemExit as done:  # how typer ends every command
         code = done.code

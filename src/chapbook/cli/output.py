@@ -17,6 +17,7 @@ import typer
 
 from chapbook.build.report import BuildReport, Plan
 from chapbook.core.diagnostics import Diagnostic, Severity, has_errors
+from chapbook.pdf.typecounts import REPORT_CODE
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 70
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
@@ -35,8 +36,14 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda found: repr(found.group())[1:-1], text)
 
 
+# Notes a build always shows, as it shows what it wrote: the cover's spine width.
+ALWAYS_SHOWN = frozenset({"cover-spine"})
+
+
 def report(diagnostics: tuple[Diagnostic, ...], strict: bool, verbose: bool) -> int:
-    shown = [d for d in diagnostics if verbose or d.severity >= Severity.WARNING]
+    shown = [d for d in diagnostics
+             if (verbose or d.severity >= Severity.WARNING or d.code in ALWAYS_SHOWN)
+             and d.code != REPORT_CODE]  # shown with the outputs, see finish_build
     for diagnostic in sorted(shown, key=_diagnostic_order):
         stderr(str(diagnostic))
     return EXIT_ERRORS if has_errors(diagnostics, strict) else EXIT_OK
@@ -63,15 +70,26 @@ def finish_build(built: BuildReport, root: Path, strict: bool, verbose: bool) ->
         stderr("build failed: nothing was written")
         return code
     list_outputs("up to date:" if built.up_to_date else "wrote", built.outputs, root)
+    for line in built.typography:  # one per PDF, always: the book's typographic quality
+        stderr(line)
     if code != EXIT_OK:  # found while writing or validating: the files stay for a look
         stderr("build failed: the books were written, but have the problems shown above")
     return code
 
 
 def list_outputs(verb: str, outputs: Sequence[Path], root: Path) -> None:
+    offprints: dict[Path, list[Path]] = {}  # a folder of offprints: one line, not one a file
     for path in outputs:
+        if path.parent.name == "offprints":
+            offprints.setdefault(path.parent, []).append(path)
+            continue
         shown = path.relative_to(root) if path.is_relative_to(root) else path
         stderr(f"{verb} {shown}")
+    for folder, files in offprints.items():
+        shown = folder.relative_to(root) if folder.is_relative_to(root) else folder
+        count = len({path.stem for path in files})
+        kinds = " and ".join(sorted({path.suffix[1:].upper() for path in files}))
+        stderr(f"{verb} {count} offprint{'s' if count != 1 else ''} ({kinds}) in {shown}/")
 
 
 class Lines:

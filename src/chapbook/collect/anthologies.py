@@ -15,6 +15,7 @@ from chapbook.core.anthology import Anthology, Part
 from chapbook.core.config import AnthologyConfig, PartConfig, Press, Project, Selection
 from chapbook.core.diagnostics import Diagnostic, Location, error, info, warning
 from chapbook.core.images import ImageAsset, ImageRefusal, resolve_image
+from chapbook.core.isbn import isbn13
 from chapbook.core.labels import LabelOverrides, Labels, labels_for, merge_tables
 from chapbook.core.locales import language_name
 from chapbook.core.manuscript import Manuscript
@@ -100,6 +101,7 @@ class _BookCollector:
 
     def collect(self) -> Anthology | None:
         book = self.book
+        self._check_isbn()
         foreword = self._foreword()
         parts = self._parts(exclude=foreword)
         pieces = tuple(p for _, _, run in parts for p in run)
@@ -252,6 +254,23 @@ class _BookCollector:
                                        "folder, or leave 'cover' out to generate one"))
             return None
         return found
+
+    def _check_isbn(self) -> None:
+        """An ISBN with a wrong check digit (a typo) would print a barcode that scans as
+        another book's: refused where it is written."""
+        if self.book.isbn is None:
+            if self.book.print.addon() is not None:
+                self.problems.append(warning("price-without-isbn", f"'{self.book.slug}' has a "
+                                             "price for its barcode but no isbn: the cover "
+                                             "has no barcode", self.where("print"),
+                                             "set 'isbn', or leave the price out"))
+            return
+        try:
+            isbn13(self.book.isbn)
+        except ValueError as exc:
+            self.problems.append(error("bad-isbn", str(exc), self.where("isbn"),
+                                       "copy the ISBN from the agency's record, or leave "
+                                       "'isbn' out until the book has one"))
 
     def _bio(self, name: str) -> str | None:
         configured = self.project.config.contributors.get(name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from chapbook.core.diagnostics import Diagnostic, Location, error
+from chapbook.core.isbn import addon_code, price_code
 from chapbook.core.labels import override_problems
 from chapbook.core.manuscript import (
     LANGUAGE_PATTERN,
@@ -33,6 +34,7 @@ from chapbook.core.manuscript import (
     parse_rating,
 )
 from chapbook.core.pagesetup import PageSetup, css_length, trim_size
+from chapbook.core.paper import DEFAULT_PAPER, paper
 from chapbook.core.schema_errors import plain_reason
 
 CONFIG_NAME = "chapbook.toml"
@@ -146,6 +148,15 @@ class PrintSettings(_Schema):
     marks: list[Literal["crop", "cross"]] = Field(["crop"], description="Printer's marks.")
     pdf_variant: Literal["pdf/a-3b", "pdf/ua-1"] | None = Field(
         None, description="PDF/A-3b for archiving, PDF/UA-1 (tagged) for accessibility.")
+    # The cover wrap (build/<slug>-cover.pdf, print profile): its spine and barcode.
+    paper: str = Field(DEFAULT_PAPER, description="Paper preset, for the cover's spine "
+                       "width: white-70...white-100, cream-70...cream-90, kdp-white, kdp-cream.")
+    page_thickness: str | None = Field(None, description="Thickness of one page (half the "
+                                       "caliper), e.g. '0.06mm'; overrides `paper`.")
+    price: str | None = Field(None, description="Price for the barcode's add-on, e.g. "
+                              "'USD 14.99' (GBP, AUD, NZD, USD, CAD).")
+    price_code: str | None = Field(None, description="The add-on's five digits as given, "
+                                   "e.g. '90000' (no price); instead of `price`.")
 
     def page_setup(self, profile: str) -> PageSetup:
         """The trim, and for the print profile the bleed and marks."""
@@ -158,7 +169,17 @@ class PrintSettings(_Schema):
     def _known_sizes(self) -> PrintSettings:
         trim_size(self.trim)  # raises ValueError naming the presets
         css_length(self.bleed)
+        paper(self.paper, self.page_thickness)
+        self.addon()
         return self
+
+    def addon(self) -> str | None:
+        """The barcode's EAN-5 add-on: from `price_code`, or `price`, or none."""
+        if self.price is not None and self.price_code is not None:
+            raise ValueError("set either price or price_code, not both")
+        if self.price_code is not None:
+            return addon_code(self.price_code)
+        return price_code(self.price) if self.price is not None else None
 
 
 class AnthologyConfig(_Schema):
@@ -209,8 +230,11 @@ class Config(_Schema):
     labels: LabelTable = Field({}, description="Words chapbook writes, by label key: strings "
                                "for every language, [labels.<lang>] tables for one.")
     contributors: dict[str, ContributorInfo] = {}
-    anthology: list[AnthologyConfig] = Field(min_length=1)
+    anthology: list[AnthologyConfig] = Field([], description="The books: [[anthology]] "
+                                             "tables (more from `include` and --books).")
     manuscripts: str = Field("manuscripts", description="Folder of the manuscript pool.")
+    include: list[str] = Field([], description="TOML files of more [[anthology]] tables, "
+                               "relative to the project.")
 
     @model_validator(mode="after")
     def _unique_slugs(self) -> Config:
@@ -222,14 +246,33 @@ class Config(_Schema):
 
 
 @dataclass(frozen=True)
+class BookSource:
+    """Where a book not written in chapbook.toml is defined: a line of a books file (JSON
+    Lines), or a table of an included TOML file with the lines of its keys."""
+
+    location: Location  # the file, at the book's line
+    key_lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)  # ("select",)
+
+    def location_of(self, *path: str | int) -> Location:
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.key_lines:
+                return self.location.at_line(self.key_lines[path[:end]])
+        return self.location
+
+
+@dataclass(frozen=True)
 class Project:
     root: Path
     config: Config
     config_location: Location
     key_lines: dict[tuple[str | int, ...], int]
+    # Books defined outside chapbook.toml, by their index in config.anthology
+    book_sources: dict[int, BookSource] = field(default_factory=dict)
 
     def location_of(self, *path: str | int) -> Location:
         """Where a config key is written (its deepest written prefix), for diagnostics."""
+        if len(path) > 1 and path[0] == "anthology" and path[1] in self.book_sources:
+            return self.book_sources[int(path[1])].location_of(*path[2:])
         for end in range(len(path), 0, -1):
             if path[:end] in self.key_lines:
                 return self.config_location.at_line(self.key_lines[path[:end]])
@@ -256,11 +299,25 @@ def load_project(root: Path) -> tuple[Project | None, list[Diagnostic]]:
                             "run 'chapbook init DIR' to start a project, or cd into one")]
     except (OSError, UnicodeDecodeError) as exc:
         return None, [error("bad-config", f"cannot read {CONFIG_NAME}: {exc}", where)]
+    return project_from_toml(text, root, where)
+
+
+def project_from_toml(text: str, root: Path,
+                      where: Location) -> tuple[Project | None, list[Diagnostic]]:
+    """A project whose config is this TOML text (located at `where`)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return None, [_toml_syntax_error(exc, where)]
-    lines = toml_key_lines(text)
+    return project_from_data(data, root, where, toml_key_lines(text))
+
+
+def project_from_data(data: Any, root: Path, where: Location,
+                      lines: dict[tuple[str | int, ...], int] | None = None
+                      ) -> tuple[Project | None, list[Diagnostic]]:
+    """A project whose config is these values (parsed TOML, or a dict from the Python API;
+    `lines`: where each key is written, when known)."""
+    lines = lines or {}
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
@@ -370,3 +427,9 @@ def _in_arrays(keys: tuple[str, ...],
 
 def _split_dotted(key: str) -> list[str]:
     return [part.strip().strip("\"'") for part in re.findall(r"\"[^\"]*\"|'[^']*'|[^.]+", key)]
+
+
+def schema_error(item: Any, lines: dict[tuple[str | int, ...], int],
+                 where: Location) -> Diagnostic:
+    """A schema refusal located by key path, for files of books as for chapbook.toml."""
+    return _config_error(item, lines, where)

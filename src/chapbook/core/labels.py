@@ -185,6 +185,33 @@ REGISTRY: tuple[Label, ...] = (
     _label("a11y_no_images", "It has no images."),
     _label("a11y_resizable", "Text can be resized and restyled in the reading system."),
     _label("a11y_no_hazards", "No accessibility hazards are known."),
+    # TRANSLATORS: offprints (a piece on its own, as it stands in the book): the line on the
+    # first page. %(anthology)s is the book's title, %(editors)s its editors (a list,
+    # already joined), %(press)s its publisher, %(year)s the year of publication and
+    # %(pages)s the piece's pages in the book (offprint_pages or offprint_page).
+    _label("offprint_from",
+           "From %(anthology)s, edited by %(editors)s, %(press)s, %(year)s, %(pages)s."),
+    # TRANSLATORS: the same, for a book without editors.
+    _label("offprint_from_unedited", "From %(anthology)s, %(press)s, %(year)s, %(pages)s."),
+    # TRANSLATORS: offprints: the pages a piece takes in the book ("pp. 12", an en dash,
+    # "18"), or the one page it takes ("p. 12").
+    _label("offprint_pages", "pp. %(first)s\u2013%(last)s"),
+    _label("offprint_page", "p. %(page)s"),
+    # TRANSLATORS: offprints: a piece's copyright; %(year)s the year it first appeared,
+    # %(names)s its authors (a list).
+    _label("offprint_copyright", "© %(year)s %(names)s."),
+    # TRANSLATORS: offprints: the name of their first page, as reading systems announce it.
+    _label("offprint", "Offprint"),
+    # TRANSLATORS: offprints: the title of one contributor's pieces from a book, bundled;
+    # %(names)s is the contributor, %(anthology)s the book's title.
+    _label("offprint_bundle", "%(names)s in %(anthology)s"),
+    # TRANSLATORS: hidden heading of the EPUB's list of print pages (read by screen readers).
+    _label("page_list", "Pages"),
+    # TRANSLATORS: the print edition whose page numbers the EPUB carries, when the book has
+    # no ISBN (metadata read by reading systems): the book's title, its press and the year.
+    _label("print_edition", "%(title)s, print edition, %(press)s, %(year)s"),
+    _label("a11y_print_pages", "Page numbers follow the print edition; pages found only in "
+           "print, such as the half title and the printed contents, are not marked."),
 )
 LABELS: Mapping[str, Label] = {label.key: label for label in REGISTRY}
 OPTIONAL = frozenset({"part_number_words"})  # untranslated on purpose: digits

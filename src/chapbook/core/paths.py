@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 
 def builtin_styles_dir() -> Path:
@@ -18,11 +20,33 @@ class BuildPaths:
     the books, and under `.cache/` what later builds reuse. Nothing else names these."""
 
     out: Path
+    # Each book's folder under `out`, a template such as "{language}/{slug}" (`--out
+    # build/{language}/{slug}`); empty: the books are in `out` itself. The lock and the
+    # caches stay in `out`: one cache for the run, shared by every book.
+    folders: str = ""
 
-    def book(self, slug: str, fmt: str, profile: str | None = None) -> Path:
-        """build/<slug>.epub, build/<slug>.pdf (print), build/<slug>-screen.pdf."""
+    def folder(self, slug: str, fields: Mapping[str, str] | None = None) -> Path:
+        """A book's folder: `out`, or with `folders`, the template filled in (`fields`:
+        the book's language, style and trim)."""
+        if not self.folders:
+            return self.out
+        values = {name: _path_safe(value) for name, value in (fields or {}).items()}
+        return self.out / self.folders.format_map({**values, "slug": slug})
+
+    def book(self, slug: str, fmt: str, profile: str | None = None,
+             fields: Mapping[str, str] | None = None) -> Path:
+        """build/<slug>.epub, build/<slug>.pdf (print), build/<slug>-screen.pdf, in the
+        book's folder."""
         suffix = f"-{profile}" if profile and profile != "print" else ""
-        return self.out / f"{slug}{suffix}.{fmt}"
+        return self.folder(slug, fields) / f"{slug}{suffix}.{fmt}"
+
+    def cover(self, slug: str, fields: Mapping[str, str] | None = None) -> Path:
+        """build/<slug>-cover.pdf: the print edition's cover wrap."""
+        return self.folder(slug, fields) / f"{slug}-cover.pdf"
+
+    def offprints(self, slug: str, fields: Mapping[str, str] | None = None) -> Path:
+        """build/<slug>/offprints/: a book's offprints, a PDF and an EPUB each."""
+        return self.folder(slug, fields) / slug / "offprints"
 
     @property
     def lock(self) -> Path:
@@ -59,6 +83,44 @@ class BuildPaths:
         return self.cache / "fonts"
 
     @property
+    def page_map_cache(self) -> Path:
+        """Where the pages of each book's last print PDF begin (for an EPUB built alone)."""
+        return self.cache / "pagemaps"
+
+    @property
     def template_cache(self) -> Path:
         """Compiled Jinja templates."""
         return self.cache / "templates"
+
+
+OUT_FIELDS = ("slug", "language", "style", "trim")
+_FIELD = re.compile(r"\{([^{}]*)\}")
+
+
+def split_out(out: str) -> tuple[Path, str]:
+    """An --out template as the folder that holds every book (the lock and the caches) and
+    the template of each book's folder under it: "build/{language}/{slug}" is
+    (build, "{language}/{slug}"); a path without fields is (itself, "")."""
+    parts = PurePosixPath(out).parts
+    fixed = next((n for n, part in enumerate(parts) if "{" in part or "}" in part), len(parts))
+    return Path(*parts[:fixed]) if fixed else Path("."), "/".join(parts[fixed:])
+
+
+def out_problem(folders: str) -> str | None:
+    """Why a book-folder template cannot be used, if it cannot."""
+    for name in _FIELD.findall(folders):
+        if name not in OUT_FIELDS:
+            return (f"unknown field {{{name}}} in --out; use "
+                    + ", ".join(f"{{{field}}}" for field in OUT_FIELDS))
+    leftover = _FIELD.sub("", folders)
+    if "{" in leftover or "}" in leftover:
+        return "unbalanced braces in --out"
+    if any(part in ("..", ".") for part in folders.split("/")):
+        return "--out may not climb out of its folder with '..'"
+    return None
+
+
+def _path_safe(value: str) -> str:
+    """A field's value as one folder name: no separators, never '.' or '..'."""
+    safe = re.sub(r"[/\\\x00]", "-", value)
+    return safe if safe.strip(".") else "-"

@@ -32,6 +32,7 @@ class Findings:
     has_index: bool
     uses_roles: bool
     reflowable: bool
+    page_source: str | None = None  # the print edition whose page breaks the book marks
 
     @property
     def all_described(self) -> bool:
@@ -41,10 +42,11 @@ class Findings:
 def inspect(rendition: EpubRendition) -> Findings:
     content = described = 0
     cover: bool | None = None
-    roles = False
+    roles = breaks = False
     for doc in rendition.documents:
         tree = etree.fromstring(doc.xhtml.encode("utf-8"))
         roles = roles or bool(tree.xpath("//*[@role]"))
+        breaks = breaks or bool(tree.xpath("//*[@role='doc-pagebreak']"))
         for image in tree.iter(f"{XHTML_NS}img"):
             has_alt = bool((image.get("alt") or "").strip())
             if doc.kind == "cover":
@@ -55,7 +57,8 @@ def inspect(rendition: EpubRendition) -> Findings:
     return Findings(content, described, cover, bool(rendition.toc),
                     any(d.kind == "back" and d.file_name in ("works.xhtml", "tags.xhtml")
                         for d in rendition.documents),
-                    roles, not _FIXED_FONT_SIZE.search(rendition.stylesheet))
+                    roles, not _FIXED_FONT_SIZE.search(rendition.stylesheet),
+                    rendition.page_source if breaks else None)
 
 
 def accessibility_metadata(rendition: EpubRendition, certifier: str) -> list[tuple[str, str]]:
@@ -70,6 +73,8 @@ def accessibility_metadata(rendition: EpubRendition, certifier: str) -> list[tup
     meta += [("schema:accessibilityFeature", feature) for feature in _features(found)]
     meta.append(("schema:accessibilityHazard", "none"))
     meta.append(("schema:accessibilitySummary", summary(found, rendition.labels)))
+    if found.page_source:
+        meta.append(("pageBreakSource", found.page_source))
     if found.all_described and found.has_toc and found.reflowable:
         meta.append(("dcterms:conformsTo", CONFORMANCE))
         meta.append(("a11y:certifiedBy", certifier))
@@ -83,6 +88,8 @@ def _features(found: Findings) -> list[str]:
     if found.has_index:
         features.append("index")
     features += ["readingOrder", "structuralNavigation"]
+    if found.page_source:
+        features += ["printPageNumbers", "pageNavigation"]
     if found.uses_roles:
         features.append("ARIA")
     if (found.content_images or found.cover_described) and found.all_described:
@@ -104,6 +111,8 @@ def summary(found: Findings, labels: Labels = ENGLISH) -> str:
     else:
         parts.append(labels.text("a11y_cover_only" if found.cover_described
                                  else "a11y_no_images"))
+    if found.page_source:
+        parts.append(labels.text("a11y_print_pages"))
     if found.reflowable:
         parts.append(labels.text("a11y_resizable"))
     parts.append(labels.text("a11y_no_hazards"))

@@ -19,6 +19,7 @@ import io
 import zipfile
 from collections.abc import Callable, Sequence
 from concurrent import futures
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,16 @@ GUIDE_TYPES = {"cover": "cover", "titlepage": "title-page", "copyright-page": "c
                "toc": "toc", "bodymatter": "text"}
 
 
+@dataclass(frozen=True)
+class Offprint:
+    """What an offprint's package says instead of the book's: its own identifier and
+    title, its authors (name, file-as) as creators, and the book as its source."""
+
+    identifier: str
+    title: str
+    authors: tuple[tuple[str, str], ...]
+
+
 class EpubFile:
     """An EPUB written to `path` (a temporary file) in two steps, so that zipping most of
     its bytes costs the build no time: `start` has a worker zip the documents rendered
@@ -63,8 +74,10 @@ class EpubFile:
     book and appends the rest. Leaving the `with` waits for the worker: it never writes
     to `path` after the build has let go of it."""
 
-    def __init__(self, anthology: Anthology, path: Path, workers: LazyPool | None) -> None:
+    def __init__(self, anthology: Anthology, path: Path, workers: LazyPool | None,
+                 offprint: Offprint | None = None) -> None:
         self.anthology, self.path, self.workers = anthology, path, workers
+        self.offprint = offprint
         self.stamp = build_timestamp(anthology.date)
         self.date_time = zip_time(self.stamp)
         self._zipped: frozenset[str] | None = None  # None: `start` has not run
@@ -83,7 +96,7 @@ class EpubFile:
         """Package and zip what `start` did not; returns what went wrong making the
         resources (a font that could not be subset goes in whole). Fonts still being
         subset are waited for last."""
-        book = _package(self.anthology, rendition, resources.listed)
+        book = _package(self.anthology, rendition, resources.listed, self.offprint)
         package = _package_files(book, self.stamp, _finishing(self.anthology, rendition))
         if self._zipped is None:
             self.start([])
@@ -126,16 +139,19 @@ def _package_files(book: epub.EpubBook, stamp: dt.datetime,
 
 
 def _package(anthology: Anthology, rendition: EpubRendition,
-             resources: list[EpubResource]) -> epub.EpubBook:
+             resources: list[EpubResource], offprint: Offprint | None = None) -> epub.EpubBook:
     """The book as ebooklib models it: metadata, manifest, spine, contents. Its items are
     empty: ebooklib needs only their names and types to write the package document."""
     book = epub.EpubBook()
-    book.set_identifier(anthology.identifier)
-    book.set_title(anthology.title)
+    book.set_identifier(offprint.identifier if offprint else anthology.identifier)
+    book.set_title(offprint.title if offprint else anthology.title)
     book.set_language(anthology.language)
     if direction(anthology.language) == "rtl":
         book.set_direction("rtl")  # page-progression-direction on the spine
-    _metadata(book, anthology)
+    if offprint:
+        _offprint_metadata(book, anthology, offprint)
+    else:
+        _metadata(book, anthology)
     for prop, value in accessibility_metadata(rendition, anthology.press.name):
         book.add_metadata(None, "meta", value, {"property": prop})
     book.add_item(epub.EpubItem(uid="css", file_name=EPUB_CSS_HREF, media_type="text/css"))
@@ -194,6 +210,17 @@ def _metadata(book: epub.EpubBook, anthology: Anthology) -> None:
         book.add_metadata("DC", "description", anthology.config.description)
     for tag in anthology.tags:
         book.add_metadata("DC", "subject", tag)
+
+
+def _offprint_metadata(book: epub.EpubBook, anthology: Anthology, offprint: Offprint) -> None:
+    """An offprint's authors are its creators; the book is its source (by identifier)."""
+    for index, (name, file_as) in enumerate(offprint.authors):
+        _person(book, "creator", f"author-{index + 1}", name, file_as, "aut")
+    book.add_metadata("DC", "source", anthology.identifier)
+    book.add_metadata("DC", "publisher", anthology.press.name)
+    book.add_metadata("DC", "date", anthology.date.isoformat())
+    if anthology.press.rights:
+        book.add_metadata("DC", "rights", anthology.press.rights)
 
 
 def _person(book: epub.EpubBook, element: str, uid: str, name: str, file_as: str,

@@ -19,8 +19,10 @@ from chapbook.core.diagnostics import from_record, to_record
 from chapbook.core.files import replace_file
 from chapbook.core.hashing import file_digest
 from chapbook.pdf.jobs import ChunkResult
+from chapbook.pdf.typecounts import from_record as typography_from
+from chapbook.pdf.typecounts import to_record as typography_to
 
-SCHEMA = 1  # of the JSON records
+SCHEMA = 2  # of the JSON records (2: with the typography measured after layout)
 
 
 class ChunkCache:
@@ -82,6 +84,7 @@ class ChunkCache:
 def _result_to(result: ChunkResult) -> dict[str, Any]:
     data = asdict(result)
     data["diagnostics"] = [to_record(d) for d in result.diagnostics]
+    data["typography"] = typography_to(result.typography)
     return data
 
 
@@ -93,4 +96,4 @@ def _result_from(data: dict[str, Any]) -> ChunkResult:
                                             float(rect[3])))
                   for page, target, rect in data["links"])
     return ChunkResult(int(data["pages"]), tuple(data["blank"]), anchors, links, diagnostics,
-                       bool(data["refused"]))
+                       bool(data["refused"]), typography_from(data["typography"]))

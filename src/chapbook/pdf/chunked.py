@@ -37,6 +37,7 @@ from chapbook.pdf import assembly
 from chapbook.pdf.chunkcache import ChunkCache
 from chapbook.pdf.fontconfig import machine_fonts
 from chapbook.pdf.jobs import NO_FURNITURE_CSS, ChunkJob, ChunkResult, book_images
+from chapbook.pdf.typecounts import NOTHING_MEASURED, Typography, combined
 from chapbook.pdf.worker import render_chunk
 from chapbook.render.context import (
     back_sections,
@@ -72,6 +73,7 @@ class ChunkedResult:
     diagnostics: tuple[Diagnostic, ...]
     written: bool
     rendered: int  # chunks actually rendered (the rest came from the cache)
+    typography: Typography = NOTHING_MEASURED  # of the body, back and front matter
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,8 @@ class ChunkedPdf:
             return ChunkedResult(0, tuple(problems), False, self.rendered)
         pages = self._assemble(target, previous, front, placed, furniture, back, blank[0])
         self._trim_cache([*body, *drafts, back, front, blank, *furniture])
-        return ChunkedResult(pages, tuple(problems), True, self.rendered)
+        return ChunkedResult(pages, tuple(problems), True, self.rendered,
+                             combined(r.typography for _, r in (*body, back, front)))
 
     def _render_body(self, pool: LazyPool, chunks: Sequence[tuple[BodyRun, ...]],
                      meanwhile: Callable[[], object] | None) -> list[tuple[Path, ChunkResult]]:

@@ -14,7 +14,9 @@ from chapbook.core.pagesetup import PageSetup
 from chapbook.core.workers import LazyPool
 from chapbook.pdf.chunked import ChunkedPdf, ChunkingError
 from chapbook.pdf.jobs import AUTO_CHUNK_THRESHOLD
+from chapbook.pdf.typecounts import Typography, offence_diagnostics, report_diagnostic
 from chapbook.pdf.worker import write_single_pass
+from chapbook.render.context import piece_id
 from chapbook.render.print_html import render_print
 from chapbook.render.styles import Style
 
@@ -58,7 +60,8 @@ def write_print_edition(job: PrintJob, target: Path) -> tuple[bool, list[Diagnos
             result = chunked.write(temporary, previous=target)
             if not result.written:
                 raise NotWritten(diagnostics=result.diagnostics)
-        return True, list(result.diagnostics)
+        return True, [*result.diagnostics,
+                      *typography_report(book, target, result.typography)]
     except NotWritten as refused:
         return False, refused.diagnostics
     except ChunkingError as exc:
@@ -70,7 +73,17 @@ def write_print_edition(job: PrintJob, target: Path) -> tuple[bool, list[Diagnos
 def _single_pass(job: PrintJob, setup: PageSetup, target: Path) -> tuple[bool, list[Diagnostic]]:
     rendition = render_print(job.book, job.style, setup)
     result = write_single_pass(job.book, rendition, target, _roots(job), job.root)
-    return result.written, list(result.diagnostics)
+    return result.written, [*result.diagnostics,
+                            *typography_report(job.book, target, result.typography)]
+
+
+def typography_report(book: Anthology, target: Path, typography: Typography,
+                      ) -> list[Diagnostic]:
+    """The PDF's report line, and a warning per piece and rule still broken, at the
+    piece's manuscript."""
+    sources = {piece_id(piece): piece.source for piece in book.all_pieces}
+    return [report_diagnostic(target.name, typography),
+            *offence_diagnostics(target.name, typography, sources)]
 
 
 def _roots(job: PrintJob) -> tuple[Path, ...]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chapbook.core.diagnostics import Diagnostic
+from chapbook.pdf.typecounts import NOTHING_MEASURED, Typography
 
 if TYPE_CHECKING:
     from chapbook.core.anthology import Anthology
@@ -56,3 +57,4 @@ class ChunkResult:
     links: tuple[tuple[int, str, tuple[float, float, float, float]], ...]  # to other chunks
     diagnostics: tuple[Diagnostic, ...]
     refused: bool
+    typography: Typography = NOTHING_MEASURED  # measured after layout (see typography.py)

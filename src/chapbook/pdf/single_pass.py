@@ -20,6 +20,8 @@ from chapbook.core.diagnostics import Diagnostic
 from chapbook.core.files import atomic_target
 from chapbook.core.language import direction
 from chapbook.pdf.jobs import book_images
+from chapbook.pdf.typecounts import NOTHING_MEASURED, Typography
+from chapbook.pdf.typography import laid_out
 from chapbook.pdf.weasy import (
     ProjectFetcher,
     captured_log,
@@ -37,6 +39,7 @@ class PdfResult:
     first_body_page: int  # 0-based index of the first piece's opening page
     diagnostics: tuple[Diagnostic, ...]
     written: bool
+    typography: Typography = NOTHING_MEASURED
 
 
 def write_pdf(anthology: Anthology, rendition: PrintRendition, target: Path,
@@ -48,8 +51,8 @@ def write_pdf(anthology: Anthology, rendition: PrintRendition, target: Path,
     variant = anthology.config.print.pdf_variant
     with captured_log() as messages:
         html = HTML(string=rendition.html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
-        document = html.render(stylesheets=stylesheets, font_config=fonts,
-                               pdf_tags=variant == "pdf/ua-1")
+        document, typography = laid_out(html, lambda: html.render(
+            stylesheets=stylesheets, font_config=fonts, pdf_tags=variant == "pdf/ua-1"))
         first_body = _first_page_of(document, body_start_id(anthology))
         if not fetcher.refused:
             with atomic_target(target) as temporary:
@@ -57,7 +60,8 @@ def write_pdf(anthology: Anthology, rendition: PrintRendition, target: Path,
                                    pdf_identifier=anthology.identifier.encode(),
                                    finisher=_finisher(first_body, anthology.language))
     problems += [*log_diagnostics(messages, None), *refusals(fetcher)]
-    return PdfResult(len(document.pages), first_body, tuple(problems), not fetcher.refused)
+    return PdfResult(len(document.pages), first_body, tuple(problems), not fetcher.refused,
+                     typography)
 
 
 def _stylesheets(rendition: PrintRendition, fetcher: ProjectFetcher,

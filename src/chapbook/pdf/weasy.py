@@ -21,6 +21,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from chapbook.core.diagnostics import Diagnostic, Location, error, info, warning
 from chapbook.pdf.jobs import PX_TO_PT, ChunkJob, ChunkResult
+from chapbook.pdf.typography import laid_out
 
 
 class ProjectFetcher(URLFetcher):  # type: ignore[misc]
@@ -161,7 +162,8 @@ def render_chunk(job: ChunkJob) -> ChunkResult:
     problems = list(style_problems)
     with captured_log() as messages:
         html = HTML(string=job.html, base_url=job.base.as_uri() + "/", url_fetcher=fetcher)
-        document = html.render(stylesheets=rendition_sheets, font_config=fonts)
+        document, typography = laid_out(html, lambda: html.render(
+            stylesheets=rendition_sheets, font_config=fonts))
         if not fetcher.refused:
             document.write_pdf(str(job.target))
     anchors: dict[str, tuple[int, float, float]] = {}
@@ -177,7 +179,7 @@ def render_chunk(job: ChunkJob) -> ChunkResult:
     expected = [m for m in messages if not m.startswith("No anchor #")]  # other chunks'
     problems += [*log_diagnostics(expected, None), *refusals(fetcher)]
     return ChunkResult(len(document.pages), blank, anchors, links, tuple(problems),
-                       bool(fetcher.refused))
+                       bool(fetcher.refused), typography)
 
 
 def _pdf_rect(rect: tuple[float, float, float, float],

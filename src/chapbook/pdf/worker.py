@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from chapbook.core.anthology import Anthology
     from chapbook.pdf.jobs import ChunkJob, ChunkResult
     from chapbook.pdf.single_pass import PdfResult
+    from chapbook.pdf.wrapjob import WrapJob, WrapResult
     from chapbook.render.print_html import PrintRendition
 
 
@@ -52,3 +53,10 @@ def write_single_pass(anthology: Anthology, rendition: PrintRendition, target: P
     from chapbook.pdf.single_pass import write_pdf  # WeasyPrint: only when a PDF is made
 
     return write_pdf(anthology, rendition, target, allowed_roots, base)
+
+
+def write_cover_wrap(job: WrapJob, target: Path) -> WrapResult:
+    """The print cover wrap laid out, checked and written (see `coverwrap.py`)."""
+    from chapbook.pdf.coverwrap import write_cover_wrap as write  # WeasyPrint, pikepdf
+
+    return write(job, target)

@@ -30,7 +30,7 @@ from chapbook.read.poolcache import ReadCache
 from chapbook.read.textparts import ReadResult, ReadSettings, TextParts, with_format_metadata
 
 __all__ = ["READERS", "ReadCache", "ReadResult", "ReadSettings", "TextParts", "read_manuscript",
-           "read_pool"]
+           "read_pool", "read_texts"]
 
 FormatReader = Callable[[str, int, Location], TextParts]
 # A reader that also weighs the front matter (a plain-text title line that repeats it).
@@ -260,11 +260,53 @@ def read_pool(directory: Path, settings: ReadSettings,
         if isinstance(loaded, ReadResult):
             results.append(loaded)
             continue
-        key = cache.key(where.path, loaded, settings) if cache else None
-        cached = cache.get(key) if cache and key else None
-        results.append(cached)
-        if cached is None:
-            to_parse.append((index, _Source(path, where, loaded), key))
+        results.append(_cached(_Source(path, where, loaded), index, settings, cache, to_parse))
+    return _parsed(results, to_parse, settings, cache)
+
+
+def read_texts(texts: Sequence[tuple[str, bytes]], settings: ReadSettings,
+               cache: ReadCache | None = None) -> list[ReadResult]:
+    """Manuscripts handed in as text (the Python API), in order, each read as the file
+    `name` of the project would be: by the reader of its suffix, located at its name, its
+    images found from where that file would be (`settings.root / name`)."""
+    results: list[ReadResult | None] = []
+    to_parse: list[tuple[int, _Source, str | None]] = []
+    for index, (name, raw) in enumerate(texts):
+        where = Location(name)
+        refusal = _name_refusal(name, where, settings)
+        if refusal:
+            results.append(ReadResult(None, (refusal,)))
+            continue
+        source = _Source(settings.root / name, where, raw)
+        results.append(_cached(source, index, settings, cache, to_parse))
+    return _parsed(results, to_parse, settings, cache)
+
+
+def _name_refusal(name: str, where: Location, settings: ReadSettings) -> Diagnostic | None:
+    """Why a manuscript handed in as text cannot be read under its name, if it cannot."""
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.name:
+        return error("outside-project", "a manuscript's name must be a file name inside "
+                     "the project", where, "name it like 'reviews/my-review.md'")
+    if path.suffix.lower() not in READERS:
+        return error("unsupported-format", f"no reader for '{path.suffix}' files", where,
+                     f"use one of: {', '.join(READERS)}")
+    return None
+
+
+def _cached(source: _Source, index: int, settings: ReadSettings, cache: ReadCache | None,
+            to_parse: list[tuple[int, _Source, str | None]]) -> ReadResult | None:
+    """The file's reading from the cache; or None, and the file is put on `to_parse`."""
+    key = cache.key(source.where.path, source.raw, settings) if cache else None
+    cached = cache.get(key) if cache and key else None
+    if cached is None:
+        to_parse.append((index, source, key))
+    return cached
+
+
+def _parsed(results: list[ReadResult | None], to_parse: list[tuple[int, _Source, str | None]],
+            settings: ReadSettings, cache: ReadCache | None) -> list[ReadResult]:
+    """`results` with the files to parse parsed (and kept in the cache)."""
     parsed = parse_all([source for _, source, _ in to_parse], settings)
     for (index, source, key), (result, pickled) in zip(to_parse, parsed, strict=True):
         results[index] = result

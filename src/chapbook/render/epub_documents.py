@@ -69,12 +69,21 @@ class Landmark:
 
 
 @dataclass(frozen=True)
+class PageTarget:
+    """One entry of the page list: a print page's label and its marker in the EPUB."""
+
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
 class EpubRendition:
     documents: tuple[EpubDocument, ...]  # in reading order: the spine
     stylesheet: str
     toc: tuple[TocEntry, ...] = ()
     landmarks: tuple[Landmark, ...] = ()
     labels: Labels = ENGLISH  # the book's: its accessibility summary is in its language
+    page_source: str | None = None  # the print edition its page list follows (if it has one)
 
 
 EPUB_CSS_HREF = "css/book.css"
@@ -116,17 +125,38 @@ def start_epub(anthology: Anthology, style: Style) -> EpubParts:
     return EpubParts(anthology, style, document, tuple(body), tuple(back))
 
 
-def finish_epub(parts: EpubParts, cover: CoverImage | None) -> EpubRendition:
-    """The front matter (with the cover, if any), the contents and the landmarks."""
+def finish_epub(parts: EpubParts, cover: CoverImage | None,
+                page_list: tuple[PageTarget, ...] = ()) -> EpubRendition:
+    """The front matter (with the cover, if any), the contents and the landmarks; the page
+    list, when the documents carry the print edition's page breaks."""
     anthology, body, back = parts.anthology, list(parts.body), list(parts.back)
     labels = book_labels(anthology)
     front = _front_documents(anthology, cover, parts.document, labels)
     toc = _toc([*body, *back])
     landmarks = _landmarks(front, body, back, labels)
     nav = parts.document("epub/nav.xhtml.j2", NAV_FILE, labels.text("contents"),
-                         anthology.language, "nav", toc=toc, landmarks=landmarks)
+                         anthology.language, "nav", toc=toc, landmarks=landmarks,
+                         page_list=page_list)
     stylesheet = parts.style.stylesheet_text("css/epub.css")
-    return EpubRendition((*front, nav, *body, *back), stylesheet, toc, landmarks, labels)
+    source = page_source(anthology, labels) if page_list else None
+    return EpubRendition((*front, nav, *body, *back), stylesheet, toc, landmarks, labels,
+                         source)
+
+
+def reading_documents(parts: EpubParts) -> tuple[EpubDocument, ...]:
+    """The documents with the book's text, in reading order, before the cover is known:
+    the front matter but the cover, the body and the back matter (no nav)."""
+    front = _front_documents(parts.anthology, None, parts.document, book_labels(parts.anthology))
+    return (*front, *parts.body, *parts.back)
+
+
+def page_source(anthology: Anthology, labels: Labels) -> str:
+    """The print edition the page breaks come from (EPUB `pageBreakSource`): its ISBN, or
+    what it is in words."""
+    if anthology.identifier.startswith("urn:isbn:"):
+        return anthology.identifier
+    return labels.text("print_edition", title=anthology.title, press=anthology.press.name,
+                       year=str(anthology.date.year))
 
 
 def malformed_documents(rendition: EpubRendition, style: Style) -> list[Diagnostic]:
