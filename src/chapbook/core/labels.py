@@ -185,6 +185,19 @@ REGISTRY: tuple[Label, ...] = (
     _label("a11y_no_images", "It has no images."),
     _label("a11y_resizable", "Text can be resized and restyled in the reading system."),
     _label("a11y_no_hazards", "No accessibility hazards are known."),
+    # TRANSLATORS: web edition: the heading over the links to the book's files.
+    _label("download", "Download"),
+    # TRANSLATORS: web edition and catalogue: the files a reader can download.
+    _label("download_epub", "EPUB e-book"),
+    _label("download_print_pdf", "PDF for print"),
+    _label("download_screen_pdf", "PDF for screens"),
+    # TRANSLATORS: web edition: the links to the next and the previous page of the book.
+    _label("next", "Next"),
+    _label("previous", "Previous"),
+    # TRANSLATORS: the press's web page and feeds that list its books.
+    _label("catalogue", "Catalogue"),
+    # TRANSLATORS: the press's web page: the link to a book's web edition.
+    _label("read_online", "Read online"),
 )
 LABELS: Mapping[str, Label] = {label.key: label for label in REGISTRY}
 OPTIONAL = frozenset({"part_number_words"})  # untranslated on purpose: digits
