@@ -27,6 +27,8 @@ from chapbook.pdf.edition import PrintJob, write_print_edition
 from chapbook.read.pool import ReadCache
 from chapbook.render.styles import keep_compiled_templates, load_style
 from chapbook.render.template_errors import template_diagnostic
+from chapbook.web.edition import write_web_edition
+from chapbook.web.press import base_url, write_press_site
 
 
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
@@ -92,6 +94,10 @@ def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOpt
                 writing.begin(f"{book.slug}.epub (EPUBCheck)")
                 problems += validation_diagnostics(book, target,
                                                    relative_path(target, project.root))
+    if "html" in options.formats and any(o.is_dir() for o in outputs):  # a web edition
+        written, found = write_press_site(project, writing.paths)
+        outputs += written
+        problems += found
     return outputs, problems
 
 
@@ -102,6 +108,8 @@ def _editions(book: Anthology, options: BuildOptions) -> list[tuple[str, str | N
     if "pdf" in wanted:
         profiles = options.profiles or tuple(book.config.print.profiles)
         editions += [("pdf", profile) for profile in profiles]
+    if "html" in wanted:  # last: it links to the EPUB and PDFs, with their sizes
+        editions.append(("html", None))
     return editions
 
 
@@ -117,6 +125,9 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
         if fmt == "epub":
             written, found = write_epub_edition(book, style, target, writing.paths,
                                                 writing.workers)
+        elif fmt == "html":
+            written, found = write_web_edition(book, style, target, writing.paths,
+                                               writing.workers, base_url(project))
         else:
             job = PrintJob(book, style, profile or "print", project.root, options.pdf_mode,
                            writing.paths.chunk_cache, writing.workers, writing.first,

@@ -84,7 +84,8 @@ def unchanged(paths: BuildPaths, key: str) -> tuple[list[Path], list[Diagnostic]
         if record["fingerprint"] != key:
             return None
         outputs = [paths.out / name for name in record["outputs"]]
-        if any(file_digest(path) != record["outputs"][path.name] for path in outputs):
+        if any(output_digest(path) != record["outputs"][_name(paths, path)]
+               for path in outputs):
             return None
         return outputs, [from_record(d) for d in record["diagnostics"]]
     except (OSError, ValueError, KeyError, TypeError):
@@ -95,13 +96,26 @@ def remember(paths: BuildPaths, key: str, outputs: Sequence[Path],
              diagnostics: Sequence[Diagnostic]) -> None:
     """Record a successful build. A record that cannot be written only costs a rebuild."""
     record = {"fingerprint": key,
-              "outputs": {path.name: file_digest(path) for path in outputs},
+              "outputs": {_name(paths, path): output_digest(path) for path in outputs},
               "diagnostics": [to_record(d) for d in diagnostics]}
     try:
         paths.record.parent.mkdir(parents=True, exist_ok=True)
         replace_file(paths.record, json.dumps(record).encode("utf-8"))
     except OSError:
         forget(paths)
+
+
+def _name(paths: BuildPaths, output: Path) -> str:
+    """An output as the record names it: its path under build/ (opds/catalog.xml)."""
+    return output.relative_to(paths.out).as_posix()
+
+
+def output_digest(path: Path) -> str:
+    """A file's digest; a folder's (a web edition) is that of every file in it, by path."""
+    if not path.is_dir():
+        return file_digest(path)
+    return digest(*(f"{file.relative_to(path).as_posix()} {file_digest(file)}"
+                    for file in _walk(path)))
 
 
 def forget(paths: BuildPaths) -> None:

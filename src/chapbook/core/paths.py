@@ -20,9 +20,17 @@ class BuildPaths:
     out: Path
 
     def book(self, slug: str, fmt: str, profile: str | None = None) -> Path:
-        """build/<slug>.epub, build/<slug>.pdf (print), build/<slug>-screen.pdf."""
+        """build/<slug>.epub, build/<slug>.pdf (print), build/<slug>-screen.pdf; the web
+        edition (html) is a folder, build/<slug>/."""
+        if fmt == "html":
+            return self.out / slug
         suffix = f"-{profile}" if profile and profile != "print" else ""
         return self.out / f"{slug}{suffix}.{fmt}"
+
+    @property
+    def opds(self) -> Path:
+        """The catalogue feeds (OPDS 1.2 and 2.0); the press site is out/index.html."""
+        return self.out / "opds"
 
     @property
     def lock(self) -> Path:
