@@ -95,9 +95,9 @@ def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOpt
                 problems += validation_diagnostics(book, target,
                                                    relative_path(target, project.root))
     if "html" in options.formats and any(o.is_dir() for o in outputs):  # a web edition
-        written, found = write_press_site(project, writing.paths)
-        outputs += written
-        problems += found
+        press_files, press_problems = write_press_site(project, writing.paths)
+        outputs += press_files
+        problems += press_problems
     return outputs, problems
 
 

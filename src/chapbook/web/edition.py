@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import Image
 
 from chapbook.core.anthology import Anthology
-from chapbook.core.diagnostics import Diagnostic, error
+from chapbook.core.diagnostics import Diagnostic, Severity, error
 from chapbook.core.files import build_timestamp
 from chapbook.core.images import CoverImage
 from chapbook.core.paths import BuildPaths
@@ -65,7 +65,7 @@ def write_web_edition(book: Anthology, style: Style, target: Path, paths: BuildP
                              f"be build/{book.slug}/, where the catalogue feeds go", None,
                              "give the anthology another slug")]
     cover, problems = start_cover(book, style, paths.cover_cache, workers).result()
-    problems = [d for d in problems if d.severity != "info"]  # the EPUB's notes say it
+    problems = [d for d in problems if d.severity > Severity.INFO]  # the EPUB's notes say it
     files: dict[str, bytes] = {}
     options = SiteOptions(downloads(book, paths), base_url=f"{base_url}{book.slug}/"
                           if base_url else None)

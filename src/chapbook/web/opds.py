@@ -64,7 +64,8 @@ def atom_feed(title: str, press: str, language: str, entries: Sequence[Entry],
     _sub(feed, f"{{{ATOM}}}link", rel="alternate", href=href("index.html"), type="text/html")
     for entry in entries:
         _atom_entry(feed, entry, href)
-    return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    return bytes(etree.tostring(feed, xml_declaration=True, encoding="utf-8",
+                                pretty_print=True))
 
 
 def _atom_entry(feed: etree._Element, entry: Entry, href: Href) -> None:

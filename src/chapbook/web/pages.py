@@ -163,7 +163,7 @@ def _meta(anthology: Anthology, page: _Planned, url: str | None,
         kind = "article"
     else:
         description = anthology.config.description
-        data = book_data(anthology, url, cover) if page.kind == "index" else None
+        data = book_data(anthology, url, cover) if page.kind == "index" else {}
         kind = "book" if page.kind == "index" else "website"
     title = page.title if page.kind == "index" else f"{page.title} — {anthology.title}"
     return {"description": description, "page_title": title,

@@ -3,7 +3,8 @@ end of a build that made a web edition.
 
 They list every book of chapbook.toml whose web edition is in build/, this build's or an
 earlier one's, from its catalogue entry (`<slug>/book.json`): a build of one book keeps
-the others in the catalogue, and a book no longer configured leaves it.
+the others in the catalogue, and a book no longer configured leaves it. The feeds, being
+acquisition feeds, list only the books with a file to download (EPUB or PDF).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import jinja2
 
 from chapbook.core.config import Project
-from chapbook.core.diagnostics import Diagnostic, warning
+from chapbook.core.diagnostics import Diagnostic, info, warning
 from chapbook.core.files import atomic_target
 from chapbook.core.labels import LabelOverrides, labels_for
 from chapbook.core.language import direction
@@ -68,14 +69,19 @@ def write_press_site(project: Project, paths: BuildPaths) -> tuple[list[Path], l
         return [], [warning("press-site-skipped", "the press site was not written: the "
                             "first book's style cannot be loaded", None,
                             "fix the style the build reported")]
+    offered = [entry for entry in entries if entry["downloads"]]  # acquisition feeds
     files = {paths.out / PRESS_PAGE: page.encode("utf-8"),
-             paths.opds / FEED_XML: atom_feed(title, press.name, press.language, entries,
+             paths.opds / FEED_XML: atom_feed(title, press.name, press.language, offered,
                                                 url, updated),
-             paths.opds / FEED_JSON: json_feed(title, press.name, entries, url, updated)}
+             paths.opds / FEED_JSON: json_feed(title, press.name, offered, url, updated)}
     for target, data in files.items():
         with atomic_target(target) as temporary:
             temporary.write_bytes(data)
-    return list(files), []
+    notes = [] if url else [info("catalogue-relative", "the catalogue's links are relative: "
+                                 "OPDS 2.0 readers want the feed's own address, absolute",
+                                 project.location_of("press"), "set [press] base_url to "
+                                 "where build/ will be served")]
+    return list(files), notes
 
 
 def _press_page(project: Project, entries: list[dict[str, Any]], labels: MarkupLabels,
