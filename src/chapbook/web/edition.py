@@ -75,11 +75,11 @@ def write_web_edition(book: Anthology, style: Style, target: Path, paths: BuildP
         files.update({asset.name: asset.path.read_bytes() for asset in piece.images})
     pages = render_site(book, style, options)
     files.update({page.file_name: page.html.encode("utf-8") for page in pages})
-    fonts, found = web_fonts(style, [page.html for page in pages], paths.font_cache)
+    css = "\n".join([without_font_faces(style.stylesheet_text("css/epub.css")),
+                     style.stylesheet_text("css/web.css")])
+    fonts, found = web_fonts(style, [page.html for page in pages], css, paths.font_cache)
     files.update({font.file_name: font.data for font in fonts})
-    sheet = "\n".join([*(font.css() for font in fonts),
-                       without_font_faces(style.stylesheet_text("css/epub.css")),
-                       style.stylesheet_text("css/web.css")])
+    sheet = "\n".join([*(font.css() for font in fonts), css])
     files[SITE_CSS] = sheet.encode("utf-8")
     files[ENTRY] = catalogue_entry(book, options, cover is not None)
     with _site_folder(target) as folder:

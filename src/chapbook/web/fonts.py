@@ -1,9 +1,11 @@
 """The web edition's fonts: the style's faces the book needs, cut down to its characters
 and compressed as WOFF2.
 
-A family is needed when it draws some character of the book that no family before it in
-the style's `fonts` draws: an English book in classic gets Charis SIL and no Korean face,
-a book with a Korean review gets Nanum Myeongjo too. Each needed face is subset to the
+A family is needed when the site's style sheet names it first in a font stack (not one for
+a language only: `:lang(ko)`), as magazine's headings name Inter Display, or when it draws
+some character of the book that no family before it in the style's `fonts` draws: an
+English book in classic gets Charis SIL and no Korean face, a book with a Korean review
+gets Nanum Myeongjo too. Each needed face is subset to the
 book's characters it draws (HarfBuzz, as for the EPUB), then compressed by fontTools
 with Brotli. The same characters give the same bytes.
 """
@@ -23,11 +25,13 @@ from chapbook.core.diagnostics import Diagnostic, Location, silenced, warning
 from chapbook.core.files import replace_file
 from chapbook.core.hashing import digest
 from chapbook.epub.fonts import characters_of, subset_font
-from chapbook.render.fontfaces import FontFace, inked_chars
+from chapbook.render.fontfaces import FontFace, draws_nothing, inked_chars
 from chapbook.render.styles import Style
 
 FONT_FOLDER = "fonts"
 _FONT_FACE_RULE = re.compile(r"@font-face\s*{[^}]*}\s*", re.IGNORECASE)
+_RULE = re.compile(r"([^{}]+){([^{}]*)}")  # a rule's selector and declarations (@media's too)
+_FIRST_FAMILY = re.compile(r"""(?:font-family|--[\w-]*fonts)\s*:\s*["']([^"',;]+)["']""")
 
 
 @dataclass(frozen=True)
@@ -47,13 +51,24 @@ class WebFont:
                 f" unicode-range: {unicode_range(self.characters)}; }}")
 
 
-def needed_faces(style: Style, characters: set[str]) -> list[tuple[FontFace, frozenset[int]]]:
+def first_families(css: str) -> set[str]:
+    """The families a style sheet names first in a stack, in rules for every language."""
+    found = set()
+    for selector, declarations in _RULE.findall(css):
+        if not any(mark in selector for mark in (":lang(", "[lang|=", "@font-face")):
+            found.update(_FIRST_FAMILY.findall(declarations))
+    return found
+
+
+def needed_faces(style: Style, characters: set[str],
+                 css: str = "") -> list[tuple[FontFace, frozenset[int]]]:
     """The style's faces the book needs, each with the book's characters it draws."""
     wanted = {ord(char) for char in characters}
+    visible = {ord(char) for char in characters if not draws_nothing(char)}  # not a space
     drawn_before: set[int] = set()
-    needed_families: set[str] = set()
+    needed_families = {face.family for face in style.fonts} & first_families(css)
     for face in style.fonts:
-        drawn = wanted & inked_chars(face.path)[1]
+        drawn = visible & inked_chars(face.path)[1]
         if face.family not in needed_families and drawn - drawn_before:
             needed_families.add(face.family)
         drawn_before |= drawn
@@ -61,13 +76,14 @@ def needed_faces(style: Style, characters: set[str]) -> list[tuple[FontFace, fro
             if face.family in needed_families]
 
 
-def web_fonts(style: Style, texts: list[str],
+def web_fonts(style: Style, texts: list[str], css: str,
               cache: Path | None) -> tuple[list[WebFont], list[Diagnostic]]:
-    """The site's fonts for a book whose pages hold `texts`; a face that cannot be cut is
+    """The site's fonts for a book whose pages hold `texts`, styled by `css` (without its
+    @font-face rules); a face that cannot be cut is
     left out with a warning (the page then takes the next family of its stack)."""
     fonts: list[WebFont] = []
     problems: list[Diagnostic] = []
-    for face, drawn in needed_faces(style, characters_of(texts)):
+    for face, drawn in needed_faces(style, characters_of(texts), css):
         chars = {chr(code) for code in drawn}
         try:
             data = _woff2(face.path, chars, cache)
