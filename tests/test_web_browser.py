@@ -19,8 +19,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from axe_selenium_python import Axe
 from lxml import html as lxml_html
 from PIL import Image
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
 
 from .conftest import REPO
 
@@ -47,10 +51,6 @@ def browser() -> Iterator[object]:
     if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
         pytest.skip("Chromium is not installed (Debian: apt-get install chromium "
                     "chromium-driver; `make test` does it)")
-    from selenium import webdriver  # only here: the other tests need no browser
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
     options = Options()
     options.binary_location = str(CHROMIUM)
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
@@ -71,8 +71,6 @@ def _width(driver: object, width: int, height: int = 800) -> None:
 
 
 def test_every_page_has_no_accessibility_violation(site: Path, browser: object) -> None:
-    from axe_selenium_python import Axe  # only here: it needs selenium
-
     _width(browser, 1280)
     found = []
     for page in _pages(site):
