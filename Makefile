@@ -13,6 +13,7 @@ book: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	@$(MAKE) --no-print-directory test-fonts
 	@$(MAKE) --no-print-directory test-zbar
+	@$(MAKE) --no-print-directory browser-tools
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -q -n auto --dist loadfile
@@ -63,6 +64,22 @@ script-fonts:
 # The tests need the CJK faces too (Chinese, Japanese, Korean, each in its own faces).
 test-fonts:
 	@$(call noto_fonts,fonts-noto-core fonts-noto-cjk,the tests print every script with them)
+
+# The web edition's browser tests drive Debian's Chromium (axe-core, 320 px, screenshots)
+# through selenium; checked on every run, as the fonts are.
+.PHONY: browser-tools
+browser-tools:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		if command -v apt-get >/dev/null; then \
+			echo "Installing Debian's chromium and chromium-driver: the web edition's browser tests run in them."; \
+			(apt-get install -y -qq chromium chromium-driver 2>/dev/null \
+				|| (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)) \
+				|| echo "could not install chromium: the browser tests will be skipped"; \
+		else \
+			echo "Not a Debian system: install Chromium and its driver your own way, or the"; \
+			echo "web edition's browser tests are skipped."; \
+		fi; \
+	fi
 
 # $(1): Debian font packages to install if missing, $(2): why. fontconfig's cache is brought
 # up to date after (the package's trigger does it too; this costs nothing if so).

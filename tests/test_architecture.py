@@ -18,8 +18,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "chapbook"
 # Lowest first: a package may import packages of lower layers only (never one of its own
 # layer but itself, never one above). The EPUB sits on the print edition: WeasyPrint lays
 # out its generated cover.
-LAYERS = (("core",), ("read",), ("collect",), ("render",), ("pdf",), ("epub",), ("build",),
-          ("api",), ("cli",))
+LAYERS = (("core",), ("read",), ("collect",), ("render",), ("pdf",), ("epub",), ("web",),
+          ("build",), ("api",), ("cli",))
 # The only modules that may import inside a function (each such line says why): the CLI
 # launcher (--help and an up-to-date build load nothing more) and the worker entry point
 # (a worker loads only what its task needs; the build process only names the task), and the

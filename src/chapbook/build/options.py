@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMATS = ("epub", "pdf")
+FORMATS = ("epub", "pdf", "html")
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from chapbook.render.epub_documents import finish_epub, malformed_documents, sta
 from chapbook.render.print_html import render_print
 from chapbook.render.styles import load_style
 from chapbook.render.template_errors import template_diagnostic
+from chapbook.web.pages import SiteOptions, render_site
 
 
 def plan(root: Path, options: BuildOptions, read_cache: ReadCache | None = None,
@@ -133,6 +134,8 @@ def rendering_problems(the_plan: Plan, options: BuildOptions) -> list[Diagnostic
             problems += malformed_documents(finish_epub(start_epub(book, style), None), style)
             for profile in book.config.print.profiles:
                 render_print(book, style, book.config.print.page_setup(profile))
+            if "html" in book.config.formats:  # the web edition's own page templates
+                render_site(book, style, SiteOptions())
         except jinja2.TemplateError as exc:
             problems.append(template_diagnostic(exc, project.root))
     return list(dict.fromkeys(problems))  # books share a style: say it once

@@ -32,6 +32,8 @@ from chapbook.pdf.pagemap import PageMap, read_page_map
 from chapbook.read.pool import ReadCache
 from chapbook.render.styles import Style, keep_compiled_templates, load_style
 from chapbook.render.template_errors import template_diagnostic
+from chapbook.web.edition import write_web_edition
+from chapbook.web.press import base_url, write_press_site
 
 
 def build(root: Path, options: BuildOptions, progress: Progress | None = None,
@@ -117,6 +119,10 @@ def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOpt
             made, noted = _offprints(project, book, options, writing, fields)
             outputs += made
             problems += noted
+    if "html" in options.formats and any(o.is_dir() for o in outputs):  # a web edition
+        press_files, press_problems = write_press_site(project, writing.paths)
+        outputs += press_files
+        problems += press_problems
     return outputs, problems
 
 
@@ -145,8 +151,11 @@ def _editions(book: Anthology, options: BuildOptions) -> list[tuple[str, str | N
         editions += [("pdf", profile) for profile in profiles]
     if options.offprints and ("pdf", "print") not in editions:  # they are made from it
         editions.append(("pdf", "print"))
-    # After the print PDF: the EPUB marks where its pages begin
-    return [*editions, ("epub", None)] if "epub" in wanted else editions
+    if "epub" in wanted:  # after the print PDF: the EPUB marks where its pages begin
+        editions.append(("epub", None))
+    if "html" in wanted:  # last: it links to the EPUB and PDFs, with their sizes
+        editions.append(("html", None))
+    return editions
 
 
 def _write(project: Project, book: Anthology, fmt: str, profile: str | None, target: Path,
@@ -163,6 +172,9 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
             problems += reused
             written, found = write_epub_edition(book, style, target, writing.paths,
                                                 writing.workers, page_map)
+        elif fmt == "html":
+            written, found = write_web_edition(book, style, target, writing.paths,
+                                               writing.workers, base_url(project))
         else:
             job = PrintJob(book, style, profile or "print", project.root, options.pdf_mode,
                            writing.paths.chunk_cache, writing.workers, writing.first,

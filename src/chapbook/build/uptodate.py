@@ -98,7 +98,7 @@ def unchanged(paths: BuildPaths, key: str) -> tuple[list[Path], list[Diagnostic]
             return None
         recorded = record["outputs"]  # by path relative to out
         outputs = [paths.out / name for name in recorded]
-        if any(file_digest(paths.out / name) != sha for name, sha in recorded.items()):
+        if any(output_digest(paths.out / name) != sha for name, sha in recorded.items()):
             return None
         return outputs, [from_record(d) for d in record["diagnostics"]]
     except (OSError, ValueError, KeyError, TypeError):
@@ -111,7 +111,7 @@ def remember(paths: BuildPaths, key: str, outputs: Sequence[Path],
     record = {"fingerprint": key,
               "written": [[o.book, o.format, o.profile, o.path.relative_to(paths.out).as_posix()]
                           for o in written],
-              "outputs": {path.relative_to(paths.out).as_posix(): file_digest(path)
+              "outputs": {path.relative_to(paths.out).as_posix(): output_digest(path)
                           for path in outputs},
               "diagnostics": [to_record(d) for d in diagnostics]}
     try:
@@ -129,6 +129,14 @@ def recorded_outputs(paths: BuildPaths) -> tuple[Output, ...]:
                      for book, fmt, profile, name in record.get("written", []))
     except (OSError, ValueError, TypeError, AttributeError):
         return ()
+
+
+def output_digest(path: Path) -> str:
+    """A file's digest; a folder's (a web edition) is that of every file in it, by path."""
+    if not path.is_dir():
+        return file_digest(path)
+    return digest(*(f"{file.relative_to(path).as_posix()} {file_digest(file)}"
+                    for file in _walk(path)))
 
 
 def forget(paths: BuildPaths) -> None:

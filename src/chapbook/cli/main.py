@@ -77,7 +77,7 @@ def build(
     slugs: Annotated[list[str] | None, typer.Argument(help="Anthologies to build (default: all).",
                                                       show_default=False)] = None,
     fmt: Annotated[list[str] | None, typer.Option("--format", "-f",
-                                                  help="epub or pdf (repeatable).")] = None,
+                                                  help="epub, pdf or html (repeatable).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help=(
         "Output folder, or a template of each book's folder: build/{language}/{slug}."),
         file_okay=False)] = None,
@@ -110,7 +110,7 @@ def build(
     formats = tuple(fmt or FORMATS)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
-        raise typer.BadParameter(f"unknown format {unknown[0]!r}; use epub or pdf",
+        raise typer.BadParameter(f"unknown format {unknown[0]!r}; use epub, pdf or html",
                                  param_hint="--format")
     bad_profile = [p for p in profile or () if p not in ("print", "screen")]
     if bad_profile:

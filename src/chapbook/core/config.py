@@ -83,6 +83,9 @@ class Press(_Schema):
                               description="Scale of bare ratings such as `rating: 4`.")
     rights: str | None = Field(None, description="Copyright line for the colophon.")
     url: str | None = Field(None, description="The press's web address.")
+    base_url: str | None = Field(None, pattern=r"^https?://[^\s]+$", description="Where "
+                                 "build/ will be served, e.g. https://example.org/books/: "
+                                 "makes the catalogue's and web edition's links absolute.")
     about: str | None = Field(None, description="About the press (Markdown), at the back.")
     fallback_fonts: list[str] = Field(
         [], description="Font files (relative to the project) for characters the style's "
@@ -202,7 +205,8 @@ class AnthologyConfig(_Schema):
     epigraph: str | None = None
     epigraph_source: str | None = None
     back: BackMatter = BackMatter()
-    formats: list[Literal["epub", "pdf"]] = ["epub", "pdf"]
+    formats: list[Literal["epub", "pdf", "html"]] = Field(
+        ["epub", "pdf"], description="Editions to build: epub, pdf, html (the web edition).")
     print: PrintSettings = PrintSettings()
     date: dt.date | None = Field(None, description="Publication date (also fixes timestamps).")
     isbn: str | None = None

@@ -212,6 +212,19 @@ REGISTRY: tuple[Label, ...] = (
     _label("print_edition", "%(title)s, print edition, %(press)s, %(year)s"),
     _label("a11y_print_pages", "Page numbers follow the print edition; pages found only in "
            "print, such as the half title and the printed contents, are not marked."),
+    # TRANSLATORS: web edition: the heading over the links to the book's files.
+    _label("download", "Download"),
+    # TRANSLATORS: web edition and catalogue: the files a reader can download.
+    _label("download_epub", "EPUB e-book"),
+    _label("download_print_pdf", "PDF for print"),
+    _label("download_screen_pdf", "PDF for screens"),
+    # TRANSLATORS: web edition: the links to the next and the previous page of the book.
+    _label("next", "Next"),
+    _label("previous", "Previous"),
+    # TRANSLATORS: the press's web page and feeds that list its books.
+    _label("catalogue", "Catalogue"),
+    # TRANSLATORS: the press's web page: the link to a book's web edition.
+    _label("read_online", "Read online"),
 )
 LABELS: Mapping[str, Label] = {label.key: label for label in REGISTRY}
 OPTIONAL = frozenset({"part_number_words"})  # untranslated on purpose: digits

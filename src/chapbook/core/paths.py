@@ -36,7 +36,9 @@ class BuildPaths:
     def book(self, slug: str, fmt: str, profile: str | None = None,
              fields: Mapping[str, str] | None = None) -> Path:
         """build/<slug>.epub, build/<slug>.pdf (print), build/<slug>-screen.pdf, in the
-        book's folder."""
+        book's folder; the web edition (html) is a folder beside them, build/<slug>/."""
+        if fmt == "html":
+            return self.folder(slug, fields) / slug
         suffix = f"-{profile}" if profile and profile != "print" else ""
         return self.folder(slug, fields) / f"{slug}{suffix}.{fmt}"
 
@@ -47,6 +49,11 @@ class BuildPaths:
     def offprints(self, slug: str, fields: Mapping[str, str] | None = None) -> Path:
         """build/<slug>/offprints/: a book's offprints, a PDF and an EPUB each."""
         return self.folder(slug, fields) / slug / "offprints"
+
+    @property
+    def opds(self) -> Path:
+        """The catalogue feeds (OPDS 1.2 and 2.0); the press site is out/index.html."""
+        return self.out / "opds"
 
     @property
     def lock(self) -> Path:

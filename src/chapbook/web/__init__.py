@@ -1,0 +1,1 @@
+"""The web edition (a static site per book), the press site and the OPDS catalogues."""
