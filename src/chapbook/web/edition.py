@@ -68,8 +68,9 @@ def write_web_edition(book: Anthology, style: Style, target: Path, paths: BuildP
     cover, problems = start_cover(book, style, paths.cover_cache, workers).result()
     problems = [d for d in problems if d.severity > Severity.INFO]  # the EPUB's notes say it
     files: dict[str, bytes] = {}
-    options = SiteOptions(downloads(book, paths), base_url=f"{base_url}{book.slug}/"
-                          if base_url else None)
+    beside = BuildPaths(target.parent)  # build/<slug>.epub next to build/<slug>/, or --out's
+    options = SiteOptions(downloads(book, beside),
+                          base_url=f"{base_url}{book.slug}/" if base_url else None)
     if cover is not None:
         options = _with_cover(options, cover, files)
     for piece in book.all_pieces:
