@@ -144,13 +144,13 @@ def test_serve_rebuilds_on_edits_reports_failures_and_stops_with_130(tmp_path: P
     root = write_project(tmp_path / "project", {"good.md": GOOD_REVIEW}, EPUB_ONLY)
     served = Served(root)
     try:
-        served.wait_for(r"epub: rebuilt")
+        served.wait_for(r"epub, html: rebuilt")
         stream = events(served.url, 2)
         time.sleep(0.5)  # the stream is open before the edit
         edited = GOOD_REVIEW.replace("it is good", "it is very good")
         (root / "manuscripts" / "good.md").write_text(edited, encoding="utf-8")
         assert next(stream) == ("reload", "{}")
-        served.wait_for(r"epub: rebuilt")
+        served.wait_for(r"epub, html: rebuilt")
         (root / "manuscripts" / "broken.md").write_text("---\ntitle: [unclosed\n---\nx\n")
         name, data = next(stream)
         assert name == "failed"

@@ -20,6 +20,7 @@ class BuildOptions:
     pdf_mode: str = "auto"  # "single" (one WeasyPrint pass, the reference), "chunked", "auto"
     jobs: int | None = None  # worker processes for the PDF; None means one per core
     validate: bool = False  # run EPUBCheck on each EPUB written
+    preview: bool = False  # `chapbook serve`: every book gets its web edition, asked or not
     offprints: str | None = None  # "piece" or "contributor": offprints (see build.offprints)
     books: Path | None = None  # a JSON Lines file of books: only those are built
     book_folders: str = ""  # each book's folder under out_dir: "{language}/{slug}"

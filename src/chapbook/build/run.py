@@ -144,7 +144,8 @@ def book_fields(book: Anthology, options: BuildOptions) -> dict[str, str]:
 
 def _editions(book: Anthology, options: BuildOptions) -> list[tuple[str, str | None]]:
     """(format, PDF profile) pairs to build for a book."""
-    wanted = [f for f in options.formats if f in book.config.formats]
+    wanted = [f for f in options.formats
+              if f in book.config.formats or (options.preview and f == "html")]
     editions: list[tuple[str, str | None]] = []
     if "pdf" in wanted:
         profiles = options.profiles or tuple(book.config.print.profiles)

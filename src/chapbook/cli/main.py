@@ -186,7 +186,8 @@ def serve(
     diagnostics of a failed rebuild while the last good build stays served."""
     from chapbook.cli.serve import listen, serve_preview  # server and watcher: this command's
 
-    options = BuildOptions(only=tuple(slugs or ()), include_drafts=drafts, strict=strict)
+    options = BuildOptions(only=tuple(slugs or ()), include_drafts=drafts, strict=strict,
+                           preview=True)
     try:
         listening = listen(host, port)
     except OSError as exc:  # the address is taken, or not this machine's
