@@ -117,7 +117,8 @@ def _write_all(job: OffprintJob, wanted: list[Offprint], spans: dict[str, Span],
                 done, found = write_epub_offprint(
                     book, job.style, offprint, job.kind,
                     [spans[p.slug].folios for p in offprint.pieces], target,
-                    job.paths.font_cache, job.workers)
+                    job.paths.font_cache, job.workers,
+                    job.paths.book(book.slug, "epub", None, job.fields))
                 problems += found
                 written += [target] if done else []
     return written, problems

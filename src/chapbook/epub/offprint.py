@@ -5,6 +5,7 @@ offprint's own metadata (title, authors as creators, the book as source)."""
 from __future__ import annotations
 
 import uuid
+import zipfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -15,17 +16,23 @@ from chapbook.core.files import NotWritten, atomic_target
 from chapbook.core.workers import LazyPool
 from chapbook.epub.package import EpubFile
 from chapbook.epub.package import Offprint as PackageOffprint
+from chapbook.epub.pagelist import page_targets
 from chapbook.epub.resources import epub_resources
-from chapbook.render.epub_documents import malformed_documents
+from chapbook.render.epub_documents import epub_file_name, malformed_documents
 from chapbook.render.offprint import Folios, Offprint, epub_offprint
 from chapbook.render.styles import Style
 
 
 def write_epub_offprint(book: Anthology, style: Style, offprint: Offprint, kind: str,
                         folios: Sequence[Folios], target: Path, font_cache: Path | None,
-                        workers: LazyPool | None) -> tuple[bool, list[Diagnostic]]:
-    """Whether the offprint was written to `target`, and the diagnostics."""
-    rendition = epub_offprint(book, style, offprint, folios)
+                        workers: LazyPool | None,
+                        book_epub: Path | None = None) -> tuple[bool, list[Diagnostic]]:
+    """Whether the offprint was written to `target`, and the diagnostics. The pieces'
+    documents are the book's own, taken from `book_epub` (with its print page markers)
+    when it is there."""
+    in_book = _book_documents(book_epub, [epub_file_name(p.slug) for p in offprint.pieces])
+    page_list = tuple(t for name, xhtml in in_book.items() for t in page_targets(name, xhtml))
+    rendition = epub_offprint(book, style, offprint, folios, in_book, page_list)
     broken = malformed_documents(rendition, style)
     if broken:
         return False, broken
@@ -40,6 +47,16 @@ def write_epub_offprint(book: Anthology, style: Style, offprint: Offprint, kind:
             return True, epub.finish(rendition, resources)
     except NotWritten as refused:
         return False, refused.diagnostics
+
+
+def _book_documents(book_epub: Path | None, names: Sequence[str]) -> dict[str, str]:
+    """The book EPUB's documents of these names (none if there is no book EPUB)."""
+    if book_epub is None or not book_epub.is_file():
+        return {}
+    with zipfile.ZipFile(book_epub) as book:
+        present = set(book.namelist())
+        return {name: book.read(f"EPUB/{name}").decode("utf-8") for name in names
+                if f"EPUB/{name}" in present}
 
 
 def offprint_identifier(book: Anthology, kind: str, name: str) -> str:

@@ -33,6 +33,7 @@ from chapbook.render.epub_documents import EpubDocument, PageTarget
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
+XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 SOFT_HYPHEN = "\u00ad"
 # Letters and digits of a page's opening to look for: anywhere after the page before, then
 # only between the pages found around it.
@@ -269,9 +270,18 @@ def mark_document(doc: EpubDocument, breaks: Sequence[PageBreak]) -> EpubDocumen
             span.tail, first.tail = first.tail, None
             first.addnext(span)
             first = span
-    xhtml = etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8",
-                           doctype="<!DOCTYPE html>").decode("utf-8")
-    return replace(doc, xhtml=xhtml + "\n")
+    # The declaration and doctype as the templates write them (lxml would write its own)
+    body = etree.tostring(root, encoding="unicode")
+    return replace(doc, xhtml=f'{XML_DECLARATION}\n<!DOCTYPE html>\n{body}\n')
+
+
+def page_targets(file_name: str, xhtml: str) -> list[PageTarget]:
+    """The page-list entries of a document's markers, in order (an offprint's, taken
+    from the book's marked documents)."""
+    root = etree.fromstring(xhtml.encode("utf-8"))
+    return [PageTarget(str(span.get("aria-label")), f"{file_name}#{span.get('id')}")
+            for span in root.iter(f"{{{XHTML_NS}}}span")
+            if span.get(f"{{{EPUB_NS}}}type") == "pagebreak"]
 
 
 def _marker(mark: PageBreak) -> etree._Element:

@@ -10,8 +10,8 @@ project style overrides them as it does the others.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chapbook.core.anthology import Anthology
@@ -27,6 +27,7 @@ from chapbook.render.epub_documents import (
     EpubDocument,
     EpubRendition,
     Landmark,
+    PageTarget,
     TocEntry,
     epub_file_name,
 )
@@ -135,9 +136,11 @@ def print_statements(anthology: Anthology, style: Style, setup: PageSetup,
 
 
 def epub_offprint(anthology: Anthology, style: Style, offprint: Offprint,
-                  folios: Sequence[Folios]) -> EpubRendition:
+                  folios: Sequence[Folios], in_book: Mapping[str, str] | None = None,
+                  page_list: tuple[PageTarget, ...] = ()) -> EpubRendition:
     """An offprint's EPUB documents: the statement page (one for all its pieces), each
-    piece's own document as the book's EPUB has it, and the contents."""
+    piece's own document as the book's EPUB has it (`in_book`: the book's XHTML by file
+    name, with its print page markers, whose list is `page_list`), and the contents."""
     env = environment(style)
     context = {**statement_context(anthology, style, list(zip(offprint.pieces, folios,
                                                                strict=True))),
@@ -156,11 +159,12 @@ def epub_offprint(anthology: Anthology, style: Style, offprint: Offprint,
                        piece.language, "piece", nav_title=bookmark(piece), piece=piece,
                        epub_type="chapter", role="doc-chapter")
               for piece in offprint.pieces]
+    pieces = [replace(doc, xhtml=(in_book or {}).get(doc.file_name, doc.xhtml)) for doc in pieces]
     toc = tuple(TocEntry(doc.nav_title or doc.title, doc.file_name, doc.language)
                 for doc in pieces)
     landmarks = (Landmark("toc", f"{NAV_FILE}#toc", labels.text("contents")),
                  Landmark("bodymatter", pieces[0].file_name, labels.text("start_of_content")))
     nav = document("epub/nav.xhtml.j2", NAV_FILE, labels.text("contents"), anthology.language,
-                   "nav", toc=toc, landmarks=landmarks, page_list=())
+                   "nav", toc=toc, landmarks=landmarks, page_list=page_list)
     return EpubRendition((statement, nav, *pieces), style.stylesheet_text("css/epub.css"),
                          toc, landmarks, labels)
