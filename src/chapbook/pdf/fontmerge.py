@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from chapbook.pdf import cff
 from chapbook.pdf.truetype import NotMergeable, merge_programs
 
 # Where a keeper is used: (page index, names of the form XObjects it is drawn in, from the
@@ -59,7 +60,16 @@ class _Face:
 
     @property
     def program(self) -> pikepdf.Object:
-        return self.descendant.FontDescriptor.FontFile2
+        descriptor = self.descendant.FontDescriptor
+        return descriptor.FontFile3 if self.is_cff else descriptor.FontFile2
+
+    @property
+    def is_cff(self) -> bool:
+        return bool(self.descendant.Subtype == Name.CIDFontType0)
+
+    def used(self) -> set[int]:
+        """The glyph ids the PDF uses from the copy."""
+        return {*self.widths(), *self.unicode()}
 
     def widths(self) -> dict[int, float]:
         if self._widths is None:
@@ -79,12 +89,21 @@ def _mergeable(font: pikepdf.Object) -> bool:
                     and isinstance(font.get("/BaseFont"), Name)
                     and font.get("/Encoding") == Name("/Identity-H")
                     and "/ToUnicode" in font
-                    and descendant.get("/Subtype") == Name.CIDFontType2
                     and descendant.get("/CIDToGIDMap", Name.Identity) == Name.Identity
                     and isinstance(descendant.get("/W"), Array)
-                    and "/FontFile2" in descendant.FontDescriptor)
+                    and _has_program(descendant))
     except (AttributeError, IndexError, KeyError, TypeError):
         return False
+
+
+def _has_program(descendant: pikepdf.Object) -> bool:
+    """A TrueType program, or an OpenType one with CFF outlines (cff.py)."""
+    descriptor = descendant.FontDescriptor
+    if descendant.get("/Subtype") == Name.CIDFontType2:
+        return "/FontFile2" in descriptor
+    return bool(descendant.get("/Subtype") == Name.CIDFontType0
+                and "/FontFile3" in descriptor
+                and descriptor.FontFile3.get("/Subtype") == Name.OpenType)
 
 
 def _parse_widths(unparsed: bytes) -> dict[int, float]:
@@ -317,17 +336,21 @@ def _take_union(keeper: _Face, others: Sequence[_Face]) -> list[pikepdf.Object]:
         unicode = dict(keeper.unicode())
         for face in adding:
             unicode = face.unicode() | unicode  # the keeper's mapping wins where both have one
-        program = merge_programs([(face.program.read_bytes(), _last_used(face))
-                                  for face in (keeper, *adding)])
-    except (struct.error, IndexError, ValueError, RecursionError, pikepdf.PdfError) as error:
+        program = merged_program(keeper, adding)
+    except (struct.error, IndexError, KeyError, ValueError, RecursionError,
+            pikepdf.PdfError) as error:
         # a damaged stream or program, a font whole (WeasyPrint could not subset it)...
         raise NotMergeable(f"a copy cannot be read: {error}") from error
     return _rewrite(keeper, widths, unicode, program)
 
 
-def _last_used(face: _Face) -> int:
-    """The highest glyph id the PDF uses from the copy."""
-    return max([*face.widths(), *face.unicode()], default=0)
+def merged_program(keeper: _Face, adding: Sequence[_Face]) -> bytes:
+    """The union of the copies' programs, TrueType or CFF OpenType."""
+    faces = (keeper, *adding)
+    if keeper.is_cff:
+        return cff.merge_programs([(face.program.read_bytes(), face.used()) for face in faces])
+    return merge_programs([(face.program.read_bytes(), max(face.used(), default=0))
+                           for face in faces])
 
 
 def _rewrite(keeper: _Face, widths: dict[int, float],
@@ -340,7 +363,8 @@ def _rewrite(keeper: _Face, widths: dict[int, float],
     fixed = len(widths) > 1 and len(set(widths.values())) == 1
     descriptor.Flags = (int(descriptor.Flags) & ~1) | int(fixed)
     keeper.program.write(zlib.compress(program), filter=Name.FlateDecode)
-    keeper.program.Length1 = len(program)
+    if not keeper.is_cff:  # FontFile3 keeps its /Subtype /OpenType, and has no Length1
+        keeper.program.Length1 = len(program)
     keeper.font.ToUnicode.write(zlib.compress(_to_unicode_stream(unicode)),
                                 filter=Name.FlateDecode)
     keeper._widths, keeper._unicode = widths, unicode
