@@ -45,7 +45,7 @@ _BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]*)>")
 
 
 @dataclass
-class _Face:
+class Face:
     """One copy of a face: its Type 0 font dictionary and where it is used."""
 
     font: pikepdf.Object  # a Type 0 font dictionary
@@ -164,12 +164,12 @@ def _to_unicode_stream(mapping: dict[int, bytes]) -> bytes:
     return b"\n".join(lines)
 
 
-def _faces(pages: Iterable[tuple[int, Dictionary]], walked: set[int]
-           ) -> dict[str, list[_Face]]:
+def faces_on(pages: Iterable[tuple[int, Dictionary]], walked: set[int]
+           ) -> dict[str, list[Face]]:
     """Every mergeable copy of every face on `pages` (and in their forms), by name, in the
     order they are first used; `walked` gets the pages' indexes."""
-    faces: dict[str, list[_Face]] = {}
-    by_object: dict[tuple[int, int], _Face] = {}
+    faces: dict[str, list[Face]] = {}
+    by_object: dict[tuple[int, int], Face] = {}
     seen: set[tuple[int, int]] = set()  # font resource dictionaries and forms done
     for index, page in pages:
         walked.add(index)
@@ -179,14 +179,14 @@ def _faces(pages: Iterable[tuple[int, Dictionary]], walked: set[int]
                     continue
                 face = by_object.get(font.objgen)
                 if face is None:
-                    face = by_object[font.objgen] = _Face(font, (index, forms, str(key)))
+                    face = by_object[font.objgen] = Face(font, (index, forms, str(key)))
                     if _readable(face):
                         faces.setdefault(str(font.BaseFont), []).append(face)
                 face.uses.append((fonts, Name(str(key))))
     return faces
 
 
-def _readable(face: _Face) -> bool:
+def _readable(face: Face) -> bool:
     try:
         face.widths()
     except NotMergeable:
@@ -239,17 +239,17 @@ class _Variant:
     chunk, rounded, and the text after it is placed by that width: copies that differ in
     one stay apart (small capitals set at two sizes make two variants, say)."""
 
-    keeper: _Face | None
+    keeper: Face | None
     widths: dict[int, float]
-    members: list[_Face] = field(default_factory=list)
+    members: list[Face] = field(default_factory=list)
 
-    def agrees(self, face: _Face) -> bool:
+    def agrees(self, face: Face) -> bool:
         return all(self.widths.get(gid, width) == width
                    for gid, width in face.widths().items())
 
 
 def share_fonts(pages: Iterable[tuple[int, Dictionary]],
-                known: dict[str, list[_Face]] | None = None) -> Shared:
+                known: dict[str, list[Face]] | None = None) -> Shared:
     """Point every use of a face on `pages` to a copy holding the union of the copies of
     its variant.
 
@@ -260,7 +260,7 @@ def share_fonts(pages: Iterable[tuple[int, Dictionary]],
     keepers: dict[str, list[FontPath]] = {}
     touched: list[pikepdf.Object] = []
     walked: set[int] = set()
-    faces = _faces(pages, walked)
+    faces = faces_on(pages, walked)
     for name in [*known, *(name for name in faces if name not in known)]:
         kept = {face.font.objgen for face in known.get(name, [])}
         copies = [face for face in faces.get(name, []) if face.font.objgen not in kept]
@@ -274,7 +274,7 @@ def share_fonts(pages: Iterable[tuple[int, Dictionary]],
                 variants += [_Variant(None, {}, [member]) for member in others]
                 variant.members = [] if variant.keeper else [keeper]
             if variant.keeper is None and index > 0:
-                _retag(keeper, name, index)
+                retag(keeper, name, index)
         keepers[name] = [_place(variant, walked) for variant in variants]
     return Shared(keepers, touched)
 
@@ -291,7 +291,7 @@ def _place(variant: _Variant, walked: set[int]) -> FontPath:
     return variant.members[0].first_use
 
 
-def _variants(keepers: Sequence[_Face], copies: Sequence[_Face]) -> list[_Variant]:
+def _variants(keepers: Sequence[Face], copies: Sequence[Face]) -> list[_Variant]:
     """The known keepers' variants, then new ones; each copy joins the first variant it
     agrees with."""
     variants = [_Variant(keeper, dict(keeper.widths())) for keeper in keepers]
@@ -305,12 +305,12 @@ def _variants(keepers: Sequence[_Face], copies: Sequence[_Face]) -> list[_Varian
     return variants
 
 
-def _most_used(faces: Sequence[_Face]) -> _Face:
+def _most_used(faces: Sequence[Face]) -> Face:
     """The copy used most (the first of those): the fewest references change."""
     return max(faces, key=lambda face: len(face.uses))  # max keeps the first of equals
 
 
-def _share(keeper: _Face, others: Sequence[_Face]) -> list[pikepdf.Object]:
+def _share(keeper: Face, others: Sequence[Face]) -> list[pikepdf.Object]:
     """Give the keeper the union of `others`' glyphs, widths and Unicode mappings, and
     point their uses to it; return the old objects changed."""
     touched = _take_union(keeper, others)
@@ -320,11 +320,11 @@ def _share(keeper: _Face, others: Sequence[_Face]) -> list[pikepdf.Object]:
     return touched
 
 
-def _take_union(keeper: _Face, others: Sequence[_Face]) -> list[pikepdf.Object]:
+def _take_union(keeper: Face, others: Sequence[Face]) -> list[pikepdf.Object]:
     """Give the keeper the union of its copies' glyphs, widths and Unicode mappings;
     return the objects it changed (none if it had every glyph already)."""
     widths = dict(keeper.widths())
-    adding: list[_Face] = []
+    adding: list[Face] = []
     for face in others:
         theirs = face.widths()
         if not theirs.keys() <= widths.keys():
@@ -341,10 +341,10 @@ def _take_union(keeper: _Face, others: Sequence[_Face]) -> list[pikepdf.Object]:
             pikepdf.PdfError) as error:
         # a damaged stream or program, a font whole (WeasyPrint could not subset it)...
         raise NotMergeable(f"a copy cannot be read: {error}") from error
-    return _rewrite(keeper, widths, unicode, program)
+    return rewrite(keeper, widths, unicode, program)
 
 
-def merged_program(keeper: _Face, adding: Sequence[_Face]) -> bytes:
+def merged_program(keeper: Face, adding: Sequence[Face]) -> bytes:
     """The union of the copies' programs, TrueType or CFF OpenType."""
     faces = (keeper, *adding)
     if keeper.is_cff:
@@ -353,7 +353,7 @@ def merged_program(keeper: _Face, adding: Sequence[_Face]) -> bytes:
                            for face in faces])
 
 
-def _rewrite(keeper: _Face, widths: dict[int, float],
+def rewrite(keeper: Face, widths: dict[int, float],
              unicode: dict[int, bytes], program: bytes) -> list[pikepdf.Object]:
     descendant = keeper.descendant
     descriptor = descendant.FontDescriptor
@@ -371,7 +371,7 @@ def _rewrite(keeper: _Face, widths: dict[int, float],
     return [descendant, descriptor, keeper.program, keeper.font.ToUnicode]
 
 
-def _retag(face: _Face, name: str, index: int) -> None:
+def retag(face: Face, name: str, index: int) -> None:
     """A variant's own subset tag: different subsets in one PDF must have different ones
     (ISO 32000-1, 9.6.4)."""
     letters = hashlib.sha256(f"{name} {index}".encode()).digest()[:6]
@@ -385,10 +385,10 @@ def _untagged(name: str) -> str:
 
 
 def find_keepers(book: pikepdf.Pdf, paths: dict[str, list[FontPath]]
-                 ) -> dict[str, list[_Face]]:
+                 ) -> dict[str, list[Face]]:
     """The keepers of a book whose faces an earlier assembly shared, found where the record
     says they are used. KeyError (or IndexError) if one is not there."""
-    keepers: dict[str, list[_Face]] = {}
+    keepers: dict[str, list[Face]] = {}
     for name, variants in paths.items():
         for index, forms, key in variants:
             resources = book.pages[index].obj.Resources
@@ -397,5 +397,5 @@ def find_keepers(book: pikepdf.Pdf, paths: dict[str, list[FontPath]]
             font = resources.Font[key]
             if _untagged(str(font.BaseFont)) != _untagged(name) or not _mergeable(font):
                 raise KeyError(name)
-            keepers.setdefault(name, []).append(_Face(font, (index, tuple(forms), key)))
+            keepers.setdefault(name, []).append(Face(font, (index, tuple(forms), key)))
     return keepers
