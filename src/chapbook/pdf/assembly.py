@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,10 +36,10 @@ from pikepdf import Dictionary, Pdf
 from chapbook.core.files import replace_file
 from chapbook.core.hashing import digest, file_digest
 from chapbook.pdf import bookparts, fontmerge, streaming
-from chapbook.pdf.bookparts import BookLinks, OutlineEntry, Piece
+from chapbook.pdf.bookparts import BookLinks, LinkRef, OutlineEntry, PageRef, Piece
 from chapbook.pdf.revision import Revision
 
-__all__ = ["BookLinks", "OutlineEntry", "Piece", "Previous", "assemble"]
+__all__ = ["BookLinks", "LinkRef", "OutlineEntry", "PageRef", "Piece", "Previous", "assemble"]
 
 
 class Previous:

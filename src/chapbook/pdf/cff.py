@@ -16,7 +16,8 @@ first copy: it can take copies one at a time, each read and then let go.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+import struct
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,15 +62,16 @@ class Union:
         if wanted[-1] >= len(charstrings):
             raise NotMergeable("the PDF uses glyphs its font does not have")
         order = font.getGlyphOrder()
-        horizontal, vertical = font["hmtx"].metrics, _table(font, "vmtx")
+        horizontal = _metrics(font, "hhea", "hmtx")
+        vertical = _metrics(font, "vhea", "vmtx") if "vmtx" in font else None
         origins = _table(font, "VORG")
         for gid in wanted:
             name = order[gid]
             if gid and name != f"cid{gid:05d}":
                 raise NotMergeable("the charset is not the identity")
             self.glyphs[gid] = _Glyph(
-                charstrings[gid].bytecode, top.FDSelect[gid], horizontal[name],
-                vertical.metrics.get(name) if vertical else None,
+                charstrings[gid].bytecode, top.FDSelect[gid], horizontal(gid),
+                vertical(gid) if vertical else None,
                 origins.VOriginRecords.get(name) if origins else None)
         self._map(font, set(wanted))
         return True
@@ -94,14 +96,12 @@ class Union:
         order = [".notdef", *(f"cid{gid:05d}" for gid in range(1, count))]
         private = [fd.Private for fd in top.FDArray]
         cff: CFFFontSet = font["CFF "].cff
-        charstrings, selected = [], []
-        for gid in range(count):
-            glyph = self.glyphs.get(gid)
-            font_dict = glyph.font_dict if glyph else 0
-            charstrings.append(T2CharString(glyph.charstring if glyph else _EMPTY,
-                                            private=private[font_dict],
-                                            globalSubrs=cff.GlobalSubrs))
-            selected.append(font_dict)
+        empty = T2CharString(_EMPTY, private=private[0], globalSubrs=cff.GlobalSubrs)
+        charstrings, selected = [empty] * count, [0] * count  # one object for every blank
+        for gid, glyph in self.glyphs.items():
+            charstrings[gid] = T2CharString(glyph.charstring, private=private[glyph.font_dict],
+                                            globalSubrs=cff.GlobalSubrs)
+            selected[gid] = glyph.font_dict
         top.charset = order
         top.CharStrings.charStrings = {name: gid for gid, name in enumerate(order)}
         top.CharStrings.charStringsIndex.items = charstrings
@@ -135,7 +135,7 @@ class Union:
     def _metric(self, gid: int, which: str) -> tuple[int, int]:
         glyph = self.glyphs.get(gid)
         value = getattr(glyph, which) if glyph else None
-        return tuple(value) if value else (0, 0)  # type: ignore[return-value]
+        return tuple(value) if value else (0, 0)
 
 
 def merge_programs(programs: Sequence[tuple[bytes, Iterable[int]]]) -> bytes:
@@ -158,7 +158,10 @@ def _read(program: bytes) -> tuple[TTFont, Any]:
     if not is_cff_opentype(program):
         raise NotMergeable("not a CFF OpenType program")
     try:
-        font = TTFont(io.BytesIO(program), lazy=True)
+        # The copy's bounding boxes and dates are kept: recomputing them draws every
+        # glyph (tens of thousands in a CJK face) and would date the book
+        font = TTFont(io.BytesIO(program), lazy=True, recalcBBoxes=False,
+                      recalcTimestamp=False)
         cff = font["CFF "].cff
         top = cff.topDictIndex[0]
         if not hasattr(top, "FDArray") or not hasattr(top, "FDSelect"):
@@ -180,5 +183,22 @@ def _identity(font: TTFont) -> tuple[object, ...]:
             tuple(getattr(fd, "FontName", None) for fd in top.FDArray))
 
 
+def _metrics(font: TTFont, header: str, tag: str) -> Callable[[int], tuple[int, int]]:
+    """A glyph's (advance, side bearing) read from the raw table: decompiling it whole
+    takes longer than the rest of a copy's reading, for the few glyphs a chunk adds."""
+    (long_count,) = struct.unpack_from(">H", font.reader[header], 34)
+    data = font.reader[tag]
+
+    def metric(gid: int) -> tuple[int, int]:
+        if gid < long_count:
+            advance, bearing = struct.unpack_from(">Hh", data, 4 * gid)
+        else:
+            (advance,) = struct.unpack_from(">H", data, 4 * (long_count - 1))
+            (bearing,) = struct.unpack_from(">h", data, 4 * long_count + 2 * (gid - long_count))
+        return int(advance), int(bearing)
+
+    return metric
+
+
 def _table(font: TTFont, tag: str) -> Any:
-    return font[tag] if tag in font else None
+    return font.get(tag)

@@ -143,8 +143,8 @@ def _read_streams(obj: pikepdf.Object, seen: set[ObjGen]) -> None:
             return
         seen.add(obj.objgen)
     if isinstance(obj, pikepdf.Stream):
-        obj.write(obj.read_raw_bytes(), filter=obj.get("/Filter"),
-                  decode_parms=obj.get("/DecodeParms"))
+        obj.write(obj.read_raw_bytes(), filter=obj.get("/Filter"),  # type: ignore[arg-type]
+                  decode_parms=obj.get("/DecodeParms"))  # type: ignore[arg-type]
     if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
         for key, value in obj.items():
             if isinstance(value, pikepdf.Object) and key != "/Parent":

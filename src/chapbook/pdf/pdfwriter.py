@@ -12,18 +12,15 @@ the book's shared font, say), which are then not followed.
 
 from __future__ import annotations
 
-import functools
 import hashlib
+import re
 import struct
 import zlib
 from array import array
 from collections import deque
-from collections.abc import Iterable
-from decimal import Decimal
 from typing import BinaryIO
 
 import pikepdf
-from pikepdf import Dictionary, Name
 
 ObjGen = tuple[int, int]
 _PER_OBJECT_STREAM = 100
@@ -54,16 +51,15 @@ class BookWriter:
         if len(self._pending) >= _PER_OBJECT_STREAM:
             self._flush_objects()
 
-    def put_stream(self, number: int, dictionary: dict[bytes, bytes], data: bytes) -> None:
-        """A stream: its dictionary's entries (keys and values unparsed), and its data as
-        encoded by the dictionary's filters; data without a filter is compressed."""
-        if b"/Filter" not in dictionary:
+    def put_stream(self, number: int, dictionary: bytes, data: bytes) -> None:
+        """A stream: its dictionary unparsed (without /Length), and its data as encoded by
+        the dictionary's filters; data without a filter is compressed."""
+        if not _FILTER.search(dictionary):
             data = zlib.compress(data)
-            dictionary = {**dictionary, b"/Filter": b"/FlateDecode"}
-            dictionary.pop(b"/DecodeParms", None)
-        dictionary = {**dictionary, b"/Length": b"%d" % len(data)}
+            dictionary = dictionary[:-2].rstrip() + b" /Filter /FlateDecode >>"
+        dictionary = dictionary[:-2].rstrip() + b" /Length %d >>" % len(data)
         self._entry(number, 1, self._position, 0)
-        self._emit(b"%d 0 obj\n%s\nstream\n" % (number, _dictionary(dictionary)) + data
+        self._emit(b"%d 0 obj\n%s\nstream\n" % (number, dictionary) + data
                    + b"\nendstream\nendobj\n")
 
     def finish(self, root: int, info: int | None) -> None:
@@ -100,9 +96,8 @@ class BookWriter:
         data = zlib.compress(head + b"\n".join(bodies) + b"\n")
         count = len(self._pending)
         self._pending = []
-        self.put_stream(holder, {b"/Type": b"/ObjStm", b"/N": b"%d" % count,
-                                 b"/First": b"%d" % len(head), b"/Filter": b"/FlateDecode"},
-                        data)
+        self.put_stream(holder, b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode >>"
+                        % (count, len(head)), data)
 
     def _entry(self, number: int, kind: int, second: int, third: int) -> None:
         self._types[number], self._field2[number], self._field3[number] = kind, second, third
@@ -116,85 +111,63 @@ class BookWriter:
 class Copier:
     """Writes objects of one source PDF into the book, each once, renumbered.
 
-    `replace`: source objects that stand for objects already in (or promised to) the
-    book, by the book's object number; they are not followed."""
+    Objects are written as qpdf unparses them (numbers keep their tokens, strings their
+    escapes), their references rewritten. `replace`: source objects that stand for
+    objects already in (or promised to) the book, by the book's object number; they are
+    not followed."""
 
-    def __init__(self, writer: BookWriter, replace: dict[ObjGen, int] | None = None) -> None:
+    def __init__(self, writer: BookWriter, source: pikepdf.Pdf,
+                 replace: dict[ObjGen, int] | None = None) -> None:
         self.writer = writer
+        self.source = source
         self.numbers: dict[ObjGen, int] = dict(replace or {})
-        self._queue: deque[tuple[pikepdf.Object, int]] = deque()
+        self._queue: deque[tuple[ObjGen, int]] = deque()
 
-    def number(self, obj: pikepdf.Object) -> int:
-        """The book's number for an indirect object of the source (written later)."""
-        known = self.numbers.get(obj.objgen)
+    def number(self, objgen: ObjGen) -> int:
+        """The book's number for an object of the source (written later if new)."""
+        known = self.numbers.get(objgen)
         if known is None:
-            known = self.numbers[obj.objgen] = self.writer.reserve()
-            self._queue.append((obj, known))
+            known = self.numbers[objgen] = self.writer.reserve()
+            self._queue.append((objgen, known))
         return known
 
-    def write(self, obj: pikepdf.Object, number: int,
-              extra: dict[bytes, bytes] | None = None, leave_out: Iterable[str] = ()) -> None:
-        """Write `obj` (a dictionary or stream) as object `number`, with `extra` entries
-        (unparsed) instead of its own of those keys and without those in `leave_out`;
-        then everything it reaches that is not in the book yet."""
+    def write(self, obj: pikepdf.Object, number: int) -> None:
+        """Write `obj` as object `number`, then everything it reaches not in the book."""
         if obj.is_indirect:
             self.numbers.setdefault(obj.objgen, number)
-        self._write(obj, number, extra or {}, set(leave_out))
-        self.flush()
-
-    def flush(self) -> None:
+        self._write(obj, number)
         while self._queue:
-            obj, number = self._queue.popleft()
-            self._write(obj, number, {}, set())
+            objgen, later = self._queue.popleft()
+            self._write(self.source.get_object(objgen), later)
 
-    def _write(self, obj: pikepdf.Object, number: int, extra: dict[bytes, bytes],
-               leave_out: set[str]) -> None:
+    def _write(self, obj: pikepdf.Object, number: int) -> None:
         if isinstance(obj, pikepdf.Stream):
-            entries = self._entries(obj.stream_dict, extra, leave_out | {"/Length"})
-            self.writer.put_stream(number, entries, obj.read_raw_bytes())
-        elif isinstance(obj, Dictionary) and (extra or leave_out):
-            self.writer.put(number, _dictionary(self._entries(obj, extra, leave_out)))
+            dictionary = self._rewritten(obj.stream_dict.unparse(), drop_length=True)
+            self.writer.put_stream(number, dictionary, obj.read_raw_bytes())
         else:
-            self.writer.put(number, self.unparse(obj, top=True))
+            self.writer.put(number, self._rewritten(obj.unparse(resolved=True)))
 
-    def _entries(self, dictionary: Dictionary, extra: dict[bytes, bytes],
-                 leave_out: set[str]) -> dict[bytes, bytes]:
-        entries = {name(key): self.unparse(value) for key, value in dictionary.items()
-                   if key not in leave_out and name(key) not in extra}
-        return {**entries, **extra}
+    def _rewritten(self, unparsed: bytes, drop_length: bool = False) -> bytes:
+        def token(match: re.Match[bytes]) -> bytes:
+            if match.group("ref"):
+                return b"%d 0 R" % self.number((int(match.group("ref")),
+                                               int(match.group("gen"))))
+            if match.group("length"):  # written anew in a stream, kept (rewritten) elsewhere
+                return b"" if drop_length else b"/Length " + self._rewritten(
+                    match.group("length")[len(b"/Length"):].lstrip())
+            return match.group(0)
 
-    def unparse(self, value: object, top: bool = False) -> bytes:
-        """PDF syntax for `value`, its indirect objects as references to the book's."""
-        if isinstance(value, pikepdf.Object):
-            if value.is_indirect and not top:
-                return b"%d 0 R" % self.number(value)
-            if isinstance(value, Dictionary):
-                return _dictionary({name(key): self.unparse(item)
-                                    for key, item in value.items()})
-            if isinstance(value, pikepdf.Array):
-                return b"[" + b" ".join(self.unparse(item) for item in value) + b"]"
-            return bytes(value.unparse())
-        return _scalar(value)
+        return _TOKENS.sub(token, unparsed)
 
 
-def _scalar(value: object) -> bytes:
-    if value is None:
-        return b"null"
-    if isinstance(value, bool):
-        return b"true" if value else b"false"
-    if isinstance(value, int):
-        return b"%d" % value
-    if isinstance(value, Decimal | float):
-        text = format(Decimal(value), "f")
-        return (text.rstrip("0").rstrip(".") if "." in text else text).encode() or b"0"
-    raise TypeError(f"not a PDF value: {value!r}")
+# Strings (qpdf escapes their parentheses) and names are kept whole, so that no text in
+# them is taken for a reference; a stream's /Length is left out (it is written anew).
+_TOKENS = re.compile(rb"\((?:[^\\)]|\\.)*\)|<[0-9A-Fa-f\s]*>"
+                     rb"|(?P<length>/Length\s+\d+(?:\s+\d+\s+R)?)(?![\w.])"
+                     rb"|/[^\s/\[\]()<>{}%]*"
+                     rb"|(?P<ref>\d+)\s+(?P<gen>\d+)\s+R(?![\w])", re.S)
+_FILTER = re.compile(rb"/Filter[\s/\[]")
 
 
 def _dictionary(entries: dict[bytes, bytes]) -> bytes:
     return b"<<" + b"".join(key + b" " + value for key, value in entries.items()) + b">>"
-
-
-@functools.lru_cache(maxsize=4096)
-def name(key: str) -> bytes:
-    """A name, unparsed (as a dictionary key)."""
-    return bytes(Name(key).unparse())

@@ -56,7 +56,7 @@ class _Book:
             for _, target, rect in self.links.pop(first + index, ()):
                 bookparts.add_link(reader, page.obj, target, rect)
         replace = self.fonts.take((first + i, page.obj) for i, page in enumerate(pages))
-        self._write_pages(Copier(self.writer, replace), [page.obj for page in pages])
+        self._write_pages(Copier(self.writer, reader, replace), [page.obj for page in pages])
 
     def add_blank(self, copier: Copier, blank: Pdf) -> None:
         """A blank verso: a page of its own, sharing the blank's content and resources."""
@@ -65,18 +65,18 @@ class _Book:
     def _write_pages(self, copier: Copier, pages: Sequence[pikepdf.Object],
                      fresh: bool = False) -> None:
         numbers = [self.writer.reserve() for _ in pages]
-        if not fresh:  # numbered first: links within the chunk point to them
-            copier.numbers.update((page.objgen, number) for page, number in zip(
-                pages, numbers, strict=True))
-        parent = {b"/Parent": b"%d 0 R" % self.pages_root}
         for page, number in zip(pages, numbers, strict=True):
-            copier.write(page, number, extra=parent)
+            copier.numbers[page.Parent.objgen] = self.pages_root  # the book's page tree
+            if not fresh:  # numbered first: links within the chunk point to them
+                copier.numbers[page.objgen] = number
+        for page, number in zip(pages, numbers, strict=True):
+            copier.write(page, number)
         self.pages += numbers
 
     def finish(self, first_body_page: int, links: BookLinks) -> tuple[int,
                                                                        dict[str, list[FontPath]]]:
         """The shared fonts, the page tree, the book-wide parts and the trailer."""
-        copier = Copier(self.writer)
+        copier = Copier(self.writer, self.scratch)
         for number, font in self.fonts.finish():
             copier.write(font, number)
         stand_ins = self._stand_ins()
@@ -89,7 +89,8 @@ class _Book:
         self.writer.put(self.pages_root, b"<</Type /Pages /Count %d /Kids [%s]>>"
                         % (len(self.pages), kids))
         root = self.writer.reserve()
-        copier.write(self.scratch.Root, root, extra={b"/Pages": b"%d 0 R" % self.pages_root})
+        copier.numbers[self.scratch.Root.Pages.objgen] = self.pages_root
+        copier.write(self.scratch.Root, root)
         info = None
         if len(self.scratch.docinfo):
             info = self.writer.reserve()
@@ -113,7 +114,7 @@ def assemble(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
     each face's shared fonts are first used."""
     with target.open("wb") as stream, Pdf.new() as scratch, Pdf.open(blank_page) as blank:
         book = _Book(BookWriter(stream), scratch, links)
-        blanks = Copier(book.writer)  # its objects are written once, for every blank
+        blanks = Copier(book.writer, blank)  # its objects are written once, for every blank
         for index, chunk in enumerate(chunks):
             if chunk.blank_before:
                 book.add_blank(blanks, blank)
