@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import io
 import struct
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from fontTools.cffLib import CFFFontSet
 from fontTools.misc.psCharStrings import T2CharString
 from fontTools.ttLib import TTFont, TTLibError
+from fontTools.ttLib.tables.DefaultTable import DefaultTable
 
+from chapbook.pdf.cffraw import Copy
 from chapbook.pdf.truetype import NotMergeable
 
 _EMPTY = b"\x0e"  # endchar: the charstring of a glyph id a subset keeps but does not hold
@@ -44,7 +46,7 @@ class Union:
 
     def __init__(self, first: bytes, used: Iterable[int]) -> None:
         self._first = first
-        self._identity = _identity(_read(first)[0])
+        self._identity = Copy(first).identity
         self.glyphs: dict[int, _Glyph] = {}
         self.mappings: dict[tuple[int, int], dict[int, int]] = {}  # cmaps: code to id
         self.add(first, used)
@@ -55,42 +57,24 @@ class Union:
         wanted = sorted({0, *used}.difference(self.glyphs))
         if not wanted:
             return False
-        font, top = _read(program)
-        if _identity(font) != self._identity:
+        copy = Copy(program)
+        if copy.identity != self._identity:
             raise NotMergeable("the copies are not subsets of one CFF face")
-        charstrings = top.CharStrings.charStringsIndex
-        if wanted[-1] >= len(charstrings):
-            raise NotMergeable("the PDF uses glyphs its font does not have")
-        order = font.getGlyphOrder()
-        horizontal = _metrics(font, "hhea", "hmtx")
-        vertical = _metrics(font, "vhea", "vmtx") if "vmtx" in font else None
-        origins = _table(font, "VORG")
+        if not copy.identity_charset(wanted[-1]):
+            raise NotMergeable("the charset is not the identity")
         for gid in wanted:
-            name = order[gid]
-            if gid and name != f"cid{gid:05d}":
-                raise NotMergeable("the charset is not the identity")
             self.glyphs[gid] = _Glyph(
-                charstrings[gid].bytecode, top.FDSelect[gid], horizontal(gid),
-                vertical(gid) if vertical else None,
-                origins.VOriginRecords.get(name) if origins else None)
-        self._map(font, set(wanted))
+                copy.charstrings[gid], copy.font_dict(gid), copy.horizontal(gid),
+                copy.vertical(gid) if copy.vertical else None, copy.origins.get(gid))
+        for key, mapping in copy.mappings(set(wanted)).items():
+            self.mappings[key] = mapping | self.mappings.get(key, {})
         return True
-
-    def _map(self, font: TTFont, gids: set[int]) -> None:
-        if "cmap" not in font:
-            return
-        for subtable in font["cmap"].tables:
-            mapping = self.mappings.setdefault((subtable.platformID, subtable.platEncID), {})
-            for code, name in subtable.cmap.items():
-                gid = font.getGlyphID(name)
-                if gid in gids:
-                    mapping.setdefault(code, gid)
 
     def program(self) -> bytes:
         """The first copy's program holding every glyph taken, glyph ids 0 to the highest
         one used (the same whatever order the copies came in)."""
         font, top = _read(self._first)
-        for tag in ("hmtx", "vmtx", "VORG", "cmap", "maxp", "hhea", "vhea"):
+        for tag in ("VORG", "cmap", "maxp", "hhea", "vhea"):
             _table(font, tag)  # read with the copy's glyph order, before it changes
         count = max(self.glyphs) + 1
         order = [".notdef", *(f"cid{gid:05d}" for gid in range(1, count))]
@@ -108,11 +92,10 @@ class Union:
         top.FDSelect.gidArray = selected
         top.FDSelect.format = 3
         font.setGlyphOrder(order)
-        font["hmtx"].metrics = {name: self._metric(gid, "horizontal")
-                                for gid, name in enumerate(order)}
+        # The metrics written as they are read: fontTools' tables take far longer
+        self._raw_metrics(font, "hhea", "hmtx", "horizontal", count)
         if "vmtx" in font:
-            font["vmtx"].metrics = {name: self._metric(gid, "vertical")
-                                    for gid, name in enumerate(order)}
+            self._raw_metrics(font, "vhea", "vmtx", "vertical", count)
         if "VORG" in font:
             font["VORG"].VOriginRecords = {
                 order[gid]: glyph.origin for gid, glyph in sorted(self.glyphs.items())
@@ -131,6 +114,15 @@ class Union:
             limit = 0xFFFF if subtable.format in (0, 2, 4, 6) else 0x10FFFF
             subtable.cmap = {code: order[gid] for code, gid in sorted(mapping.items())
                              if code <= limit}
+
+    def _raw_metrics(self, font: TTFont, header: str, tag: str, which: str,
+                     count: int) -> None:
+        table = DefaultTable(tag)
+        table.data = b"".join(struct.pack(">Hh", *self._metric(gid, which))
+                              for gid in range(count))
+        font[tag] = table
+        setattr(font[header], "numberOfHMetrics" if tag == "hmtx" else "numberOfVMetrics",
+                count)
 
     def _metric(self, gid: int, which: str) -> tuple[int, int]:
         glyph = self.glyphs.get(gid)
@@ -172,32 +164,6 @@ def _read(program: bytes) -> tuple[TTFont, Any]:
         return font, top
     except (TTLibError, KeyError, AssertionError, ValueError, IndexError) as error:
         raise NotMergeable(f"the CFF program cannot be read: {error}") from error
-
-
-def _identity(font: TTFont) -> tuple[object, ...]:
-    """What every subset of one face shares: its names, units, registry and font
-    dictionaries (two faces described alike, or slices of a family, differ here)."""
-    top = font["CFF "].cff.topDictIndex[0]
-    return (font.reader["name"], font["head"].unitsPerEm, font["head"].created,
-            getattr(top, "ROS", None), getattr(top, "CIDCount", None),
-            tuple(getattr(fd, "FontName", None) for fd in top.FDArray))
-
-
-def _metrics(font: TTFont, header: str, tag: str) -> Callable[[int], tuple[int, int]]:
-    """A glyph's (advance, side bearing) read from the raw table: decompiling it whole
-    takes longer than the rest of a copy's reading, for the few glyphs a chunk adds."""
-    (long_count,) = struct.unpack_from(">H", font.reader[header], 34)
-    data = font.reader[tag]
-
-    def metric(gid: int) -> tuple[int, int]:
-        if gid < long_count:
-            advance, bearing = struct.unpack_from(">Hh", data, 4 * gid)
-        else:
-            (advance,) = struct.unpack_from(">H", data, 4 * (long_count - 1))
-            (bearing,) = struct.unpack_from(">h", data, 4 * long_count + 2 * (gid - long_count))
-        return int(advance), int(bearing)
-
-    return metric
 
 
 def _table(font: TTFont, tag: str) -> Any:
