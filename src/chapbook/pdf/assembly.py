@@ -4,9 +4,10 @@ Pages are copied in reading order, with blank versos where a recto opening needs
 Running heads and folios of body pages come from a light "furniture" PDF and are laid
 over each page as a form XObject: the page's own content stream is not parsed or
 rewritten. Then the book-wide parts: named destinations, links between chunks, bookmarks,
-page labels and metadata; and `fontmerge` makes the chunks' copies of each face one font.
-qpdf copies and writes pages in C++: a 1,700-page book is assembled in about a second
-(pypdf took several).
+page labels and metadata; and the chunks' copies of each face become one font. A full
+assembly is streamed (`streaming.py`): one chunk open at a time, its pages written to the
+book at once, so memory does not grow with the book; the parts both kinds of assembly
+make are in `bookparts.py`.
 
 A rebuild after an edit usually changes a chunk's content but not its page count. Then the
 previous book is patched instead: its bytes are kept and an incremental update is appended

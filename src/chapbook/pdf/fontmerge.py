@@ -1,16 +1,20 @@
 """One embedded font per face in a book assembled from chunks.
 
 Each chunk is laid out by its own WeasyPrint, which embeds a subset of every face the chunk
-uses: a book of 500 chunks carried 500 copies of its body face, half of its bytes. The
-copies can be merged because WeasyPrint subsets TrueType faces keeping the original glyph
-ids (HarfBuzz's retain-gids), encodes text Identity-H and names a face after its
-description (the same name in every chunk): the union of the copies' glyphs, widths and
-Unicode mappings is one font, and every page's resources can point to it. The pages'
-content streams are not touched.
+uses: a book of 500 chunks carried 500 copies of its body face, half of its bytes (a
+Japanese book of 300 reviews, 303 copies of Noto Serif CJK JP: 34 MB for 1.7 MB). The
+copies can be merged because WeasyPrint subsets faces keeping the original glyph ids
+(HarfBuzz's retain-gids), encodes text Identity-H and names a face after its description
+(the same name in every chunk): the union of the copies' glyphs, widths and Unicode
+mappings is one font, and every page's resources can point to it. The pages' content
+streams are not touched.
 
-A face is merged only if every copy is a Type 0 font over a TrueType program, with
-Identity-H, the identity CID-to-glyph map and a plain ToUnicode map, and the copies' tables
-show them to be subsets of one file; otherwise its copies stay as WeasyPrint made them.
+A face is merged only if every copy is a Type 0 font over a TrueType program (FontFile2,
+merged by truetype.py) or a CFF-flavoured OpenType one (FontFile3 /OpenType, by cff.py),
+with Identity-H, the identity CID-to-glyph map and a plain ToUnicode map, and the copies'
+tables show them to be subsets of one file; otherwise its copies stay as WeasyPrint made
+them. This module merges the copies of a book held whole (a patch); a full assembly takes
+them chunk by chunk as it streams the book (fontstream.py), with the same rules.
 Copies that give a glyph different widths are merged apart, as variants of the face (see
 _Variant), each with its own subset tag.
 
