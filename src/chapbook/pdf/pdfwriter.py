@@ -55,8 +55,10 @@ class BookWriter:
         """A stream: its dictionary unparsed (without /Length), and its data as encoded by
         the dictionary's filters; data without a filter is compressed."""
         if not _FILTER.search(dictionary):
-            data = zlib.compress(data)
-            dictionary = dictionary[:-2].rstrip() + b" /Filter /FlateDecode >>"
+            compressed = zlib.compress(data)
+            if len(compressed) + 20 < len(data):  # not for a few bytes (a `q` stream)
+                data = compressed
+                dictionary = dictionary[:-2].rstrip() + b" /Filter /FlateDecode >>"
         dictionary = dictionary[:-2].rstrip() + b" /Length %d >>" % len(data)
         self._entry(number, 1, self._position, 0)
         self._emit(b"%d 0 obj\n%s\nstream\n" % (number, dictionary) + data
