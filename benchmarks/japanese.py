@@ -4,8 +4,8 @@ Reviews in Japanese, built like the English ones from sentence templates and wor
 with a seeded `random.Random` (the same N, the same bytes), for what depends on the
 script: a CJK book embeds Noto Serif CJK JP, a CFF-flavoured OpenType face, and draws on
 many more glyphs than a Latin one. Names of people, places and works are made from a
-list of common kanji, so a book of a few hundred reviews uses a thousand or more
-different glyphs, as real Japanese prose does.
+list of 642 common kanji, so a book of 300 reviews uses several hundred different glyphs
+(773), as real Japanese prose does.
 """
 # ruff: noqa: RUF001  (Japanese punctuation is the subject here)
 
