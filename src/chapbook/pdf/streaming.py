@@ -9,8 +9,9 @@ compressed object streams); then the chunk is closed. What stays from chunk to c
 small and per book, not per chunk: each page's object number, the place of each object
 written (for the cross-reference stream), and per face the keeper of its shared font and
 the union of its glyphs (`fontstream`). The book-wide parts (names, bookmarks, page
-labels, metadata, the shared fonts) are made at the end, by the same functions a patch
-uses (`bookparts`), in a scratch PDF whose pages stand for the book's; they are written
+labels, metadata, the shared fonts) are made at the end, held whole (about 5.5 KB a page
+of the book grows with it: not yet written as they are made), by the same functions a
+patch uses (`bookparts`), in a scratch PDF whose pages stand for the book's; they are written
 with those stand-ins replaced by the book's pages, so a full assembly and a patched book
 have the same objects.
 """
