@@ -4,9 +4,10 @@ Pages are copied in reading order, with blank versos where a recto opening needs
 Running heads and folios of body pages come from a light "furniture" PDF and are laid
 over each page as a form XObject: the page's own content stream is not parsed or
 rewritten. Then the book-wide parts: named destinations, links between chunks, bookmarks,
-page labels and metadata; and `fontmerge` makes the chunks' copies of each face one font.
-qpdf copies and writes pages in C++: a 1,700-page book is assembled in about a second
-(pypdf took several).
+page labels and metadata; and the chunks' copies of each face become one font. A full
+assembly is streamed (`streaming.py`): one chunk open at a time, its pages written to the
+book at once, so memory does not grow with the book; the parts both kinds of assembly
+make are in `bookparts.py`.
 
 A rebuild after an edit usually changes a chunk's content but not its page count. Then the
 previous book is patched instead: its bytes are kept and an incremental update is appended
@@ -25,33 +26,21 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf, String
+from pikepdf import Dictionary, Pdf
 
 from chapbook.core.files import replace_file
 from chapbook.core.hashing import digest, file_digest
-from chapbook.core.language import direction
-from chapbook.pdf import fontmerge
+from chapbook.pdf import bookparts, fontmerge, streaming
+from chapbook.pdf.bookparts import BookLinks, LinkRef, OutlineEntry, PageRef, Piece
 from chapbook.pdf.revision import Revision
 
-PageRef = tuple[int, float, float]  # page index in the book, x, y (PDF points)
-Rect = tuple[float, float, float, float]
-LinkRef = tuple[int, str, Rect]  # page index, target element id, rectangle
-
-
-@dataclass(frozen=True)
-class Piece:
-    """One PDF chunk placed in the book."""
-
-    pdf: Path
-    blank_before: bool  # a blank verso goes before it
-    furniture: Path | None = None  # running heads and folios to lay over its pages
-    pages: int = 0
+__all__ = ["BookLinks", "LinkRef", "OutlineEntry", "PageRef", "Piece", "Previous", "assemble"]
 
 
 class Previous:
@@ -80,20 +69,6 @@ class Previous:
             self._read.book.close()
 
 
-@dataclass(frozen=True)
-class OutlineEntry:
-    title: str
-    target: str  # element id
-    level: int
-
-
-@dataclass(frozen=True)
-class BookLinks:
-    destinations: dict[str, PageRef]  # every anchor in the book
-    links: Sequence[LinkRef]
-    outline: Sequence[OutlineEntry]
-
-
 def assemble(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
              links: BookLinks, language: str, target: Path,
              previous: Previous | None = None) -> int:
@@ -104,8 +79,8 @@ def assemble(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
     if patched:
         pages, fonts, base_size, sha256 = patched
     else:
-        pages, fonts = _assemble_all(chunks, blank_page, first_body_page, links, language,
-                                     target)
+        pages, fonts = streaming.assemble(chunks, blank_page, first_body_page, links,
+                                          language, target)
         base_size, sha256 = None, None
     if previous:
         _remember(previous.record, shape, marks, chunks, target, pages, fonts, base_size,
@@ -113,31 +88,9 @@ def assemble(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
     return pages
 
 
-def _assemble_all(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
-                  links: BookLinks, language: str, target: Path) -> tuple[int, Fonts]:
-    """The book's page count, and where the font each face shares is used."""
-    with Pdf.new() as book, Pdf.open(blank_page) as blank:
-        sources = [blank]  # kept open until the book is saved: its pages point into them
-        try:
-            for chunk in chunks:
-                if chunk.blank_before:
-                    book.pages.append(blank.pages[0])
-                _append(book, chunk, sources)
-            shared = fontmerge.share_fonts(enumerate(page.obj for page in book.pages))
-            _metadata(book, sources[1], language)  # sources[1]: the first chunk, the front
-            _destinations(book, links)
-            _page_labels(book, first_body_page)
-            book.save(target, deterministic_id=True,  # what is not referenced is left out
-                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
-            return len(book.pages), shared.keepers
-        finally:
-            for source in sources[1:]:
-                source.close()
-
-
 # ---- patching the previous book -----------------------------------------------------------
 
-RECORD_SCHEMA = 3
+RECORD_SCHEMA = 4  # 4: CFF faces are shared too
 Fonts = dict[str, list[fontmerge.FontPath]]  # where each face's shared fonts are used
 # A patched book keeps its replaced objects (an incremental update only adds); once it has
 # grown by this much over its last full assembly, the next build assembles it in full.
@@ -243,7 +196,7 @@ def _patch(previous: Previous, shape: dict[str, object], marks: dict[str, str],
                                            for index in sorted(replaced)), keepers)
             revision.touched += shared.touched
             if chunks[0].pdf.name != record["chunks"][0]:
-                _metadata(book, sources[0], str(shape["language"]))
+                bookparts.metadata(book, sources[0], str(shape["language"]))
                 revision.touched.append(book.docinfo)
             _redo_destinations(book, links, replaced, record, marks)
             revision.touched.append(book.Root)
@@ -283,7 +236,7 @@ def _replace_changed(book: Pdf, chunks: Sequence[Piece], old_names: Sequence[str
                 old = pages[position + index]
                 _take_content(book, old, reader, page.obj)
                 if overlays is not None:
-                    _overlay(book, pikepdf.Page(old), overlays.pages[index], index)
+                    bookparts.overlay(book, pikepdf.Page(old), overlays.pages[index], index)
                 revision.touched.append(old)
                 replaced.add(position + index)
         position += chunk.pages
@@ -308,105 +261,9 @@ def _redo_destinations(book: Pdf, links: BookLinks, replaced: set[int],
     moved or a bookmark changed."""
     pages = [page.obj for page in book.pages]
     if record.get("destinations") != marks["destinations"]:
-        _names(book, links, pages)
-    _links(book, (link for link in links.links if link[0] in replaced), links, pages)
+        bookparts.names(book, links, pages)
+    bookparts.add_links(book, (link for link in links.links if link[0] in replaced), links, pages)
     if record.get("outline") != marks["outline"]:
-        _outline(book, links)
+        bookparts.outline(book, links)
 
 
-def _append(book: Pdf, chunk: Piece, sources: list[Pdf]) -> None:
-    reader = Pdf.open(chunk.pdf)
-    sources.append(reader)
-    first = len(book.pages)
-    book.pages.extend(reader.pages)
-    if chunk.furniture is None:
-        return
-    overlays = Pdf.open(chunk.furniture)
-    sources.append(overlays)
-    for index, overlay in enumerate(overlays.pages):
-        _overlay(book, book.pages[first + index], overlay, index)
-
-
-def _overlay(book: Pdf, page: pikepdf.Page, furniture: pikepdf.Page, index: int) -> None:
-    """Draw `furniture` over `page` as a form XObject, leaving the page's content intact.
-    The form spans the whole media box, as the page does: nothing is scaled or clipped."""
-    furniture.contents_coalesce()  # one stream, whatever WeasyPrint wrote
-    form = book.make_stream(furniture.obj.Contents.read_bytes())
-    form.Type, form.Subtype = Name.XObject, Name.Form
-    form.BBox = Array(furniture.mediabox)
-    form.Resources = book.copy_foreign(furniture.obj.Resources)
-    # Named by the page's place in its chunk, not at random: the same book, the same bytes.
-    # (A chunk's pages may share one resource dictionary, so the names must differ.)
-    name = page.add_resource(form, Name.XObject, Name(f"/ChapbookFurniture{index}"))
-    # q ... Q around the page's own content, so that no state it leaves moves the form
-    page.contents_add(book.make_stream(b"q\n"), prepend=True)
-    page.contents_add(book.make_stream(b"\nQ\nq " + str(name).encode() + b" Do Q\n"))
-
-
-def _metadata(book: Pdf, front: Pdf, language: str) -> None:
-    """The front chunk carries the book's title, authors and dates (and a patched book
-    loses what its new front matter no longer says)."""
-    for key in [str(key) for key, _ in book.docinfo.items() if key not in front.docinfo]:
-        del book.docinfo[key]
-    for key, value in front.docinfo.items():
-        book.docinfo[key] = value
-    book.Root.Lang = String(language)
-    if direction(language) == "rtl":  # viewers show the spreads right to left
-        if Name.ViewerPreferences not in book.Root:
-            book.Root.ViewerPreferences = Dictionary()
-        book.Root.ViewerPreferences.Direction = Name.R2L
-
-
-def _destinations(book: Pdf, links: BookLinks) -> None:
-    pages = [page.obj for page in book.pages]  # indexing book.pages each time is slow
-    _names(book, links, pages)
-    _links(book, links.links, links, pages)
-    _outline(book, links)
-
-
-def _names(book: Pdf, links: BookLinks, pages: Sequence[pikepdf.Object]) -> None:
-    names = NameTree.new(book)
-    for name, (page, x, y) in sorted(links.destinations.items()):
-        names[name] = Array([pages[page], Name.XYZ, x, y, 0])
-    book.Root.Names = Dictionary(Dests=names.obj)
-
-
-def _links(book: Pdf, chosen: Iterable[LinkRef], links: BookLinks,
-           pages: Sequence[pikepdf.Object]) -> None:
-    for page, target, rect in chosen:
-        if target in links.destinations:
-            _add_link(book, pages[page], target, rect)
-
-
-def _outline(book: Pdf, links: BookLinks) -> None:
-    if Name.Outlines in book.Root:
-        del book.Root.Outlines
-    with book.open_outline() as outline:
-        parents: dict[int, OutlineItem] = {}
-        for entry in links.outline:
-            if entry.target not in links.destinations:
-                continue
-            page, x, y = links.destinations[entry.target]
-            item = OutlineItem(entry.title, page, "XYZ", left=x, top=y, zoom=0)
-            parent = parents.get(entry.level - 1) if entry.level > 1 else None
-            (parent.children if parent else outline.root).append(item)
-            parents[entry.level] = item
-
-
-def _add_link(book: Pdf, page: pikepdf.Object, target: str, rect: Rect) -> None:
-    """A link to a named destination, as WeasyPrint writes its own internal links."""
-    annotation = book.make_indirect(Dictionary(
-        Type=Name.Annot, Subtype=Name.Link, Rect=Array(rect), Border=Array([0, 0, 0]),
-        Dest=String(target)))
-    if Name.Annots not in page:
-        page.Annots = Array()
-    page.Annots.append(annotation)
-
-
-def _page_labels(book: Pdf, first_body_page: int) -> None:
-    """Front matter i, ii, iii...; the body 1, 2, 3..., as printed on the pages."""
-    numbers: list[object] = []
-    if first_body_page > 0:
-        numbers += [0, Dictionary(S=Name.r)]
-    numbers += [first_body_page, Dictionary(S=Name.D, St=1)]
-    book.Root.PageLabels = Dictionary(Nums=Array(numbers))

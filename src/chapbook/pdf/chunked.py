@@ -223,6 +223,7 @@ class ChunkedPdf:
     def _furniture_job(self, chunk: _Placed) -> _Keyed:
         html = furniture_html(self.anthology, chunk.runs, chunk.result)
         css = (f"@page :first {{ counter-reset: page {chunk.first_folio} }}\n"
+               "@page { marks: none }\n"  # the chunk's pages have them: drawn once, not twice
                ".furniture-page { height: 1px; }\n"
                ".furniture-page + .furniture-page { break-before: page; }\n"
                ".furniture-start { string-set: verso-head attr(data-verso-head); }\n"
