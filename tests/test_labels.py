@@ -24,9 +24,8 @@ from chapbook.build.options import BuildOptions
 from chapbook.build.plan import plan
 from chapbook.core import locales
 from chapbook.core.config import Config
+from chapbook.core.label_registry import LABELS, REGISTRY
 from chapbook.core.labels import (
-    LABELS,
-    REGISTRY,
     LabelOverrides,
     Labels,
     labels_for,

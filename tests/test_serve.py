@@ -157,7 +157,7 @@ def test_serve_rebuilds_on_edits_reports_failures_and_stops_with_130(tmp_path: P
         problem = json.loads(data)["problems"][0]
         assert problem["where"].startswith("manuscripts/broken.md:2")
         assert problem["code"] == "yaml-syntax"
-        served.wait_for(r"the last good build is still served")
+        served.wait_for(r"the page shows why")
         last_good = (root / "build" / "everything.epub").read_bytes()  # still there
         assert httpx2.get(served.url + "everything.epub").content == last_good
     finally:

@@ -1,4 +1,5 @@
-"""Keep chapbook's translation catalogs in step with its labels (`src/chapbook/core/labels.py`).
+"""Keep chapbook's translation catalogs in step with its labels
+(`src/chapbook/core/label_registry.py`).
 
     .venv/bin/python tools/catalogs.py            # extract, update, compile: all three
     .venv/bin/python tools/catalogs.py extract    # labels -> src/chapbook/locale/chapbook.pot

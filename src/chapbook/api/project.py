@@ -63,6 +63,7 @@ class Project:
               out: str | os.PathLike[str] | None = None, strict: bool = False, *,
               style: str | None = None, profiles: Sequence[str] = (), drafts: bool = False,
               jobs: int | None = None, pdf_mode: str = "auto", validate: bool = False,
+              offprints: str | None = None,
               progress: Progress | Callable[[str], object] | None = None,
               on_wait: Callable[[], None] | None = None) -> BuildResult:
         """Build the books' editions, as `chapbook build` does.
@@ -74,10 +75,14 @@ class Project:
         "build/{language}/{slug}" ({slug}, {language}, {style}, {trim}); the caches and
         the lock stay in the part before the first field. `progress`: told as each output
         begins (a callable taking its name, or an object with `begin` and `advance`).
+        `offprints`: "piece" or "contributor", as `--offprints`.
         `on_wait`: called if another build holds the output folder. Diagnostics are
         values in the result; bad arguments (an unknown format) raise ValueError."""
         options, inputs = self._options(books, formats, out, strict, style, profiles, drafts,
                                          jobs, pdf_mode, validate)
+        if offprints not in (None, "piece", "contributor"):
+            raise ValueError(f"offprints is 'piece' or 'contributor', not {offprints!r}")
+        options = replace(options, offprints=offprints)
         out_dir = options.output_dir(self.root)
         try:
             with output_lock(out_dir, on_wait or _nothing):

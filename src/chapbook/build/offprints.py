@@ -53,6 +53,7 @@ class OffprintJob:
     paths: BuildPaths
     workers: LazyPool | None
     fields: Mapping[str, str] = field(default_factory=dict)  # the book's, for --out templates
+    book_epub: Path | None = None  # the book's EPUB, written by this build: its documents
 
 
 def write_offprints(job: OffprintJob) -> tuple[list[Path], list[Diagnostic]]:
@@ -118,7 +119,7 @@ def _write_all(job: OffprintJob, wanted: list[Offprint], spans: dict[str, Span],
                     book, job.style, offprint, job.kind,
                     [spans[p.slug].folios for p in offprint.pieces], target,
                     job.paths.font_cache, job.workers,
-                    job.paths.book(book.slug, "epub", None, job.fields))
+                    job.book_epub)
                 problems += found
                 written += [target] if done else []
     return written, problems

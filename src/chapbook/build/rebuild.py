@@ -1,9 +1,12 @@
-"""Rebuilds for a live preview: the quick editions first, the PDFs after.
+"""Rebuilds for a live preview: the quick editions first, then the whole build.
 
 A reader of the preview waits for the EPUB and the web edition (seconds) and should not
 wait for the PDFs (a minute for a long book): each rebuild is two builds, the second
-only when the first succeeded. Each holds the output lock, so a `chapbook build` run
-beside the preview waits its turn rather than interleaving its writes.
+only when the first succeeded. The second is the whole build, in its own order: the
+print PDF, then the EPUB with the PDF's page list, then the web edition with the PDFs'
+sizes (the caches make the editions done a moment before cost little). Each holds the
+output lock, so a `chapbook build` run beside the preview waits its turn rather than
+interleaving its writes.
 """
 
 from __future__ import annotations
@@ -42,10 +45,11 @@ class Stage:
 
 
 def stages(options: BuildOptions) -> list[BuildOptions]:
-    """The builds of one rebuild, quickest first: every format but the PDF, then the PDF."""
+    """The builds of one rebuild: every format but the PDF, then all of them."""
     quick = tuple(f for f in options.formats if f != PDF)
-    slow = tuple(f for f in options.formats if f == PDF)
-    return [replace(options, formats=formats) for formats in (quick, slow) if formats]
+    if PDF not in options.formats or not quick:
+        return [options]
+    return [replace(options, formats=quick), options]
 
 
 def rebuild(root: Path, options: BuildOptions,

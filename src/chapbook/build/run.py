@@ -22,7 +22,7 @@ from chapbook.build.start import started_workers
 from chapbook.build.uptodate import up_to_date
 from chapbook.core.anthology import Anthology
 from chapbook.core.config import Project
-from chapbook.core.diagnostics import Diagnostic, error, has_errors, relative_path
+from chapbook.core.diagnostics import Diagnostic, error, has_errors, info, relative_path
 from chapbook.core.paths import BuildPaths
 from chapbook.core.workers import LazyPool
 from chapbook.epub.edition import write_epub_edition
@@ -58,9 +58,10 @@ def write_books(root: Path, options: BuildOptions, key: str, workers: LazyPool,
     if the_plan.project is None or has_errors(the_plan.diagnostics, options.strict):
         report = BuildReport(the_plan)
     else:
+        writing = _Writing(paths, workers, frozenset(reads.read_anew), progress)
+        writing.given = inputs.digest() if inputs else ""
         outputs, problems = _write_all(the_plan.project, the_plan.anthologies, options,
-                                       _Writing(paths, workers, frozenset(reads.read_anew),
-                                                progress))
+                                       writing)
         report = BuildReport(the_plan, tuple(outputs), tuple(problems),
                              written=what_was_written(the_plan.anthologies, outputs, paths,
                                                       options))
@@ -82,6 +83,8 @@ class _Writing:
         self.paths, self.workers, self.first, self.progress = paths, workers, first, progress
         self.styles: dict[str, tuple[Style | None, list[Diagnostic]]] = {}  # loaded, by name
         self.page_maps: dict[str, PageMap] = {}  # by book: its print PDF's, for its EPUB
+        self.reported: set[str] = set()  # styles whose problems were reported
+        self.given = ""  # the digest of what the Python API hands in, for the page maps' keys
 
     def begin(self, output: str) -> None:
         if self.progress:
@@ -92,7 +95,9 @@ class _Writing:
         if name not in self.styles:
             self.styles[name] = load_style(name, project.root, project.fallback_fonts)
         style, problems = self.styles[name]
-        return style, list(problems)
+        first = name not in self.reported
+        self.reported.add(name)
+        return style, list(problems) if first else []
 
 
 def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOptions,
@@ -115,11 +120,16 @@ def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOpt
                 writing.begin(f"{book.slug}.epub (EPUBCheck)")
                 problems += validation_diagnostics(book, target,
                                                    relative_path(target, project.root))
-        if options.offprints and writing.paths.book(book.slug, "pdf", "print", fields) in outputs:
-            made, noted = _offprints(project, book, options, writing, fields)
+        if (_offprint_formats(book, options)
+                and writing.paths.book(book.slug, "pdf", "print", fields) in outputs):
+            made, noted = _offprints(project, book, options, writing, fields, outputs)
             outputs += made
             problems += noted
-    if "html" in options.formats and any(o.is_dir() for o in outputs):  # a web edition
+    if writing.paths.folders and any(o.is_dir() for o in outputs):
+        problems.append(info("press-site-per-book", "the press site and catalogues are not "
+                             "written when --out places each book in a folder of its own",
+                             None, "build the web editions with a plain --out to get them"))
+    elif "html" in options.formats and any(o.is_dir() for o in outputs):  # a web edition
         press_files, press_problems = write_press_site(project, writing.paths)
         outputs += press_files
         problems += press_problems
@@ -150,8 +160,8 @@ def _editions(book: Anthology, options: BuildOptions) -> list[tuple[str, str | N
     if "pdf" in wanted:
         profiles = options.profiles or tuple(book.config.print.profiles)
         editions += [("pdf", profile) for profile in profiles]
-    if options.offprints and ("pdf", "print") not in editions:  # they are made from it
-        editions.append(("pdf", "print"))
+    if _offprint_formats(book, options) and ("pdf", "print") not in editions:
+        editions.append(("pdf", "print"))  # the offprints are made from it
     if "epub" in wanted:  # after the print PDF: the EPUB marks where its pages begin
         editions.append(("epub", None))
     if "html" in wanted:  # last: it links to the EPUB and PDFs, with their sizes
@@ -169,7 +179,7 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
     try:
         if fmt == "epub":
             page_map, reused = page_map_for(writing.page_maps, writing.paths, project.root,
-                                            options, book.slug)
+                                            options, book.slug, writing.given)
             problems += reused
             written, found = write_epub_edition(book, style, target, writing.paths,
                                                 writing.workers, page_map)
@@ -184,13 +194,13 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
             if written and job.profile == "print":
                 writing.page_maps[book.slug] = read_page_map(target, style)
                 remember_page_map(writing.paths, project.root, options, book.slug,
-                                  writing.page_maps[book.slug])
+                                  writing.page_maps[book.slug], writing.given)
+    except jinja2.TemplateError as exc:  # a style's own template (TemplateNotFound is
+        return False, [*problems, template_diagnostic(exc, project.root)]  # an OSError too)
     except OSError as exc:
         problems.append(error("write-failed", f"cannot write {target}: {exc.strerror or exc}",
                               None, "check that the output folder is writable and not full"))
         return False, problems
-    except jinja2.TemplateError as exc:  # a style's own template: nothing is written
-        return False, [*problems, template_diagnostic(exc, project.root)]
     return written, problems + found
 
 
@@ -213,16 +223,26 @@ def _cover_wrap(project: Project, book: Anthology, options: BuildOptions, writin
     return found
 
 
-def _offprints(project: Project, book: Anthology, options: BuildOptions,
-               writing: _Writing, fields: dict[str, str]) -> tuple[list[Path], list[Diagnostic]]:
-    """`--offprints`: in the formats asked for, from the print PDF just written."""
+def _offprint_formats(book: Anthology, options: BuildOptions) -> tuple[str, ...]:
+    """The formats of a book's offprints: PDF and EPUB, as asked and as the book has."""
+    if not options.offprints:
+        return ()
+    return tuple(f for f in ("pdf", "epub") if f in options.formats and f in book.config.formats)
+
+
+def _offprints(project: Project, book: Anthology, options: BuildOptions, writing: _Writing,
+               fields: dict[str, str],
+               outputs: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """`--offprints`: in the formats asked for, from the print PDF just written (and the
+    EPUB, if this build wrote it)."""
     writing.begin(f"{book.slug} offprints")
     style, problems = writing.style(options.style or book.config.style, project)
     if style is None:
         return [], problems
-    formats = tuple(f for f in options.formats if f in book.config.formats)
-    job = OffprintJob(book, style, options.offprints or "piece", formats, project.root,
-                      writing.paths, writing.workers, fields)
+    epub = writing.paths.book(book.slug, "epub", None, fields)
+    job = OffprintJob(book, style, options.offprints or "piece",
+                      _offprint_formats(book, options), project.root, writing.paths,
+                      writing.workers, fields, epub if epub in outputs else None)
     try:
         written, found = write_offprints(job)
     except jinja2.TemplateError as exc:  # a style's own offprint template

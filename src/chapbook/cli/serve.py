@@ -18,7 +18,7 @@ import uvicorn
 import watchfiles
 
 from chapbook.build.options import BuildOptions
-from chapbook.build.rebuild import PDF, rebuild
+from chapbook.build.rebuild import rebuild
 from chapbook.cli.output import printable, report, stderr
 from chapbook.cli.preview import BuildState, preview_app
 
@@ -78,19 +78,23 @@ def _inputs(out_dir: Path) -> watchfiles.DefaultFilter:
 def _build(root: Path, options: BuildOptions, state: BuildState, verbose: bool) -> None:
     """One rebuild, stage by stage, each told to the terminal and to the open pages."""
     started = time.perf_counter()
-    for stage in rebuild(root, options, lambda: stderr(
-            "waiting for another build of this project to finish")):
+    for number, stage in enumerate(rebuild(root, options, lambda: stderr(
+            "waiting for another build of this project to finish"))):
         seconds, started = time.perf_counter() - started, time.perf_counter()
-        report(stage.report.all_diagnostics, options.strict, verbose)
+        # the whole build plans again: its plan's findings were shown with the first stage
+        shown = stage.report.all_diagnostics if number == 0 else stage.report.diagnostics
+        report(shown, options.strict, verbose)
         what = ", ".join(stage.formats)
         if stage.failed:
             state.failed(what, stage.problems)
-            stderr(f"{what}: the rebuild failed; the last good build is still served")
+            stderr(f"{what}: the rebuild failed; the page shows why")
             continue
-        if PDF not in stage.formats or state.now()[1] is not None:
-            state.landed()  # the open pages reload (a new PDF alone changes no page)
+        if number == 0 or state.now()[1] is not None:
+            state.landed()  # the open pages reload (the whole build changes no page's text)
         done = "up to date" if stage.report.up_to_date else "rebuilt"
         stderr(f"{what}: {done} in {seconds:.1f} s")
+        for line in stage.report.typography:
+            stderr(line)
 
 
 def _changed(changes: set[tuple[watchfiles.Change, str]], root: Path) -> str:

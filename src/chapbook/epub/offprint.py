@@ -53,10 +53,13 @@ def _book_documents(book_epub: Path | None, names: Sequence[str]) -> dict[str, s
     """The book EPUB's documents of these names (none if there is no book EPUB)."""
     if book_epub is None or not book_epub.is_file():
         return {}
-    with zipfile.ZipFile(book_epub) as book:
-        present = set(book.namelist())
-        return {name: book.read(f"EPUB/{name}").decode("utf-8") for name in names
-                if f"EPUB/{name}" in present}
+    try:
+        with zipfile.ZipFile(book_epub) as book:
+            present = set(book.namelist())
+            return {name: book.read(f"EPUB/{name}").decode("utf-8") for name in names
+                    if f"EPUB/{name}" in present}
+    except (OSError, zipfile.BadZipFile, UnicodeDecodeError):
+        return {}  # then the pieces are rendered again, without the print page markers
 
 
 def offprint_identifier(book: Anthology, kind: str, name: str) -> str:

@@ -24,7 +24,7 @@ import pyphen
 from chapbook.core.anthology import Anthology
 from chapbook.core.config import Project
 from chapbook.core.diagnostics import Diagnostic, Location, error, info, warning
-from chapbook.core.labels import REGISTRY
+from chapbook.core.label_registry import REGISTRY
 from chapbook.core.language import primary_language
 from chapbook.core.manuscript import Manuscript
 from chapbook.pdf.fontconfig import family_file, fontconfig_available

@@ -41,6 +41,8 @@ def catalogue_entries(project: Project, paths: BuildPaths) -> list[dict[str, Any
     order of chapbook.toml."""
     entries = []
     for book in project.config.anthology:
+        if "html" not in book.formats:  # a preview's web edition (chapbook serve) is not published
+            continue
         try:
             entry = json.loads((paths.book(book.slug, "html") / ENTRY).read_text("utf-8"))
         except (OSError, ValueError):
