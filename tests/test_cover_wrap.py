@@ -24,21 +24,14 @@ from chapbook.render.barcode import ean5_modules
 from chapbook.render.cover_wrap import FOLD_MM, SAFETY_MM, WrapGeometry
 from chapbook.render.styles import load_style
 
-from .conftest import GOOD_REVIEW, run_chapbook, write_project
+from .conftest import GOOD_REVIEW, MINIMAL_CONFIG, run_chapbook, write_project
 from .pdftools import words_with_boxes
 
 PT_PER_MM = 72 / 25.4
 needs_zbar = pytest.mark.skipif(shutil.which("zbarimg") is None,
                                 reason="zbarimg (Debian zbar-tools; make test installs it)")
 
-CONFIG = """\
-[press]
-name = "Test Press"
-
-[[anthology]]
-slug = "everything"
-title = "Everything"
-editors = ["Ed Itor"]
+CONFIG = MINIMAL_CONFIG + """\
 description = "A short blurb for the back."
 isbn = "978-1-7390123-6-6"
 print = { trim = "a5", bleed = "3mm", profiles = ["print", "screen"], page_thickness = "1mm" }

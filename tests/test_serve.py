@@ -22,18 +22,9 @@ from starlette.testclient import TestClient
 
 from chapbook.cli.preview import BuildState, preview_app, with_script
 from chapbook.core.diagnostics import Location, error
-from tests.conftest import GOOD_REVIEW, write_project
+from tests.conftest import GOOD_REVIEW, MINIMAL_CONFIG, write_project
 
-EPUB_ONLY = """\
-[press]
-name = "Test Press"
-
-[[anthology]]
-slug = "everything"
-title = "Everything"
-editors = ["Ed Itor"]
-formats = ["epub"]
-"""
+EPUB_ONLY = MINIMAL_CONFIG + 'formats = ["epub"]\n'
 
 
 def test_pages_get_the_reload_script_before_the_end_of_their_body() -> None:

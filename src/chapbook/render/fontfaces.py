@@ -80,10 +80,13 @@ def inked_range(path: Path) -> str | None:
     """A unicode-range of the characters a face draws, for a face that maps some to empty
     glyphs (None for the others): WeasyPrint then takes those from the next font."""
     mapped, inked = inked_chars(path)
-    if len(inked) == len(mapped):
-        return None
+    return None if len(inked) == len(mapped) else unicode_range(inked)
+
+
+def unicode_range(codes: frozenset[int]) -> str:
+    """CSS's unicode-range of these code points, in runs: "U+20-7E, U+A0"."""
     runs: list[list[int]] = []
-    for code in sorted(inked):
+    for code in sorted(codes):
         if runs and runs[-1][1] == code - 1:
             runs[-1][1] = code
         else:

@@ -25,7 +25,7 @@ from chapbook.core.diagnostics import Diagnostic, Location, silenced, warning
 from chapbook.core.files import replace_file
 from chapbook.core.hashing import digest
 from chapbook.epub.fonts import characters_of, subset_font
-from chapbook.render.fontfaces import FontFace, draws_nothing, inked_chars
+from chapbook.render.fontfaces import FontFace, draws_nothing, inked_chars, unicode_range
 from chapbook.render.styles import Style
 
 FONT_FOLDER = "fonts"
@@ -122,12 +122,3 @@ def without_font_faces(css: str) -> str:
     return _FONT_FACE_RULE.sub("", css)
 
 
-def unicode_range(codes: frozenset[int]) -> str:
-    runs: list[list[int]] = []
-    for code in sorted(codes):
-        if runs and runs[-1][1] == code - 1:
-            runs[-1][1] = code
-        else:
-            runs.append([code, code])
-    return ", ".join(f"U+{low:X}" if low == high else f"U+{low:X}-{high:X}"
-                     for low, high in runs)
