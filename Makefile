@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 book: $(VENV)/.installed
 	@$(MAKE) --no-print-directory script-fonts
 	$(BIN)/chapbook build
-	@echo "Outputs are in build/:" && ls -1 build/*.epub build/*.pdf
+	@echo "Outputs are in build/ (the press site and web editions: build/index.html):" && ls -1 build/*.epub build/*.pdf
 
 test: $(VENV)/.installed-test
 	@$(MAKE) --no-print-directory test-fonts

@@ -84,7 +84,7 @@ def list_outputs(verb: str, outputs: Sequence[Path], root: Path) -> None:
             offprints.setdefault(path.parent, []).append(path)
             continue
         shown = path.relative_to(root) if path.is_relative_to(root) else path
-        stderr(f"{verb} {shown}")
+        stderr(f"{verb} {shown}/ (web edition)" if path.is_dir() else f"{verb} {shown}")
     for folder, files in offprints.items():
         shown = folder.relative_to(root) if folder.is_relative_to(root) else folder
         count = len({path.stem for path in files})
