@@ -18,7 +18,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/pytest -q -n auto --dist loadfile
 
-# After changing a label (src/chapbook/core/labels.py) or a translation (src/chapbook/locale/):
+# After changing a label (src/chapbook/core/label_registry.py) or a translation (src/chapbook/locale/):
 # extract the template, update every catalog from it, compile them (tests check all three).
 catalogs: $(VENV)/.installed
 	$(BIN)/python tools/catalogs.py
