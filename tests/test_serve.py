@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,23 +89,30 @@ def test_the_status_tells_the_last_failure_until_a_build_lands(
 
 
 class Served:
-    """`chapbook serve` running on a free port in a subprocess, its stderr read as it
-    comes (a thread-free reader: lines are read only while waiting for one)."""
+    """`chapbook serve` running on a free port in a subprocess; its stderr is read by a
+    thread into a queue, so that waiting for a line has a real timeout."""
 
     def __init__(self, root: Path) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "chapbook", "serve", "--port", "0"], cwd=root,
             stderr=subprocess.PIPE, text=True, env={**os.environ, "COLUMNS": "200"})
         self.lines: list[str] = []
+        self.queue: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
         address = self.wait_for(r"serving build at (http://\S+/)")
         self.url = address.group(1)
 
-    def wait_for(self, pattern: str, timeout: float = 120) -> re.Match[str]:
+    def _read(self) -> None:
         assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.queue.put(line)
+
+    def wait_for(self, pattern: str, timeout: float = 120) -> re.Match[str]:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = self.process.stderr.readline()
-            if not line:
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self.queue.get(timeout=left)
+            except queue.Empty:
                 break
             self.lines.append(line)
             found = re.search(pattern, line)
@@ -113,8 +122,11 @@ class Served:
 
     def stop(self) -> tuple[int, str]:
         self.process.send_signal(signal.SIGINT)
-        _, rest = self.process.communicate(timeout=60)
-        return self.process.returncode, "".join(self.lines) + rest
+        self.process.wait(timeout=60)
+        time.sleep(0.2)  # the reader's last lines
+        while not self.queue.empty():
+            self.lines.append(self.queue.get())
+        return self.process.returncode, "".join(self.lines)
 
 
 def events(url: str, count: int, timeout: float = 60) -> Iterator[tuple[str, str]]:

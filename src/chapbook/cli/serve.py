@@ -23,6 +23,7 @@ from chapbook.cli.output import printable, report, stderr
 from chapbook.cli.preview import BuildState, preview_app
 
 SHUTDOWN_SECONDS = 1  # open event streams never end by themselves: close them after this
+WATCH_TIMEOUT_MS = 200  # the watcher's wait for a change before it says none came
 
 
 def serve_preview(root: Path, options: BuildOptions, listening: socket.socket,
@@ -38,11 +39,18 @@ def serve_preview(root: Path, options: BuildOptions, listening: socket.socket,
     thread.start()
     stderr(f"serving {_shown(out_dir, root)} at {_address(listening)} (Ctrl-C to stop)")
     try:
-        _build(root, options, state, verbose)
+        built = False
+        # Watching starts before the first build, so that an edit made while it runs is
+        # seen; the watcher's first timeout (no change yet) starts that build.
         for changes in watchfiles.watch(root, watch_filter=_inputs(out_dir),
-                                        raise_interrupt=True):
-            stderr(f"changed: {_changed(changes, root)}")
+                                        raise_interrupt=True, yield_on_timeout=True,
+                                        rust_timeout=WATCH_TIMEOUT_MS):
+            if changes:
+                stderr(f"changed: {_changed(changes, root)}")
+            elif built:
+                continue  # a timeout: nothing changed
             _build(root, options, state, verbose)
+            built = True
     finally:
         state.closing = True
         server.should_exit = True
