@@ -1,7 +1,9 @@
 """The parts of an assembled book: its chunks, its links and bookmarks, and what is made
 for the whole book (running heads laid over the pages, names, bookmarks, page labels,
-metadata). Used by the full assembly (`streaming.py`) and by a patch (`assembly.py`)
-alike, so that both make the same objects."""
+metadata). A patch (`assembly.py`) makes them all here; the full assembly
+(`streaming.py`) makes the running heads, link annotations, page labels and metadata here
+and writes the names and bookmarks itself, as bytes (`streamparts.py`), to the same
+effect: the same destinations, bookmarks and links."""
 
 from __future__ import annotations
 
