@@ -264,6 +264,6 @@ def _redo_destinations(book: Pdf, links: BookLinks, replaced: set[int],
         bookparts.names(book, links, pages)
     bookparts.add_links(book, (link for link in links.links if link[0] in replaced), links, pages)
     if record.get("outline") != marks["outline"]:
-        bookparts.outline(book, links)
+        bookparts.outline(book, links, pages)
 
 

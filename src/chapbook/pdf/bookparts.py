@@ -1,11 +1,13 @@
 """The parts of an assembled book: its chunks, its links and bookmarks, and what is made
 for the whole book (running heads laid over the pages, names, bookmarks, page labels,
-metadata). Used by the full assembly (`streaming.py`) and by a patch (`assembly.py`)
-alike, so that both make the same objects."""
+metadata). A patch (`assembly.py`) makes them all here; the full assembly
+(`streaming.py`) makes the running heads, link annotations, page labels and metadata here
+and writes the names and bookmarks itself, as bytes (`streamparts.py`), to the same
+effect: the same destinations, bookmarks and links."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,9 @@ from chapbook.core.language import direction
 PageRef = tuple[int, float, float]  # page index in the book, x, y (PDF points)
 Rect = tuple[float, float, float, float]
 LinkRef = tuple[int, str, Rect]  # page index, target element id, rectangle
+# The book's pages by index: all of them (a patch), or only those names and bookmarks
+# point to (a streamed assembly's stand-ins)
+Pages = Sequence[pikepdf.Object] | Mapping[int, pikepdf.Object]
 
 
 @dataclass(frozen=True)
@@ -73,11 +78,17 @@ def metadata(book: Pdf, front: Pdf, language: str) -> None:
         book.Root.ViewerPreferences.Direction = Name.R2L
 
 
-def names(book: Pdf, links: BookLinks, pages: Sequence[pikepdf.Object]) -> None:
+def names(book: Pdf, links: BookLinks, pages: Pages) -> None:
     names = NameTree.new(book)
     for name, (page, x, y) in sorted(links.destinations.items()):
-        names[name] = Array([pages[page], Name.XYZ, x, y, 0])
+        names[name] = destination(pages[page], x, y)
     book.Root.Names = Dictionary(Dests=names.obj)
+
+
+def destination(page: pikepdf.Object, x: float, y: float) -> Array:
+    """An explicit destination, as pikepdf's `OutlineItem(title, page, "XYZ", left=x,
+    top=y, zoom=0)` makes it from a page number."""
+    return Array([page, Name.XYZ, x, y, 0])
 
 
 def add_links(book: Pdf, chosen: Iterable[LinkRef], links: BookLinks,
@@ -87,7 +98,7 @@ def add_links(book: Pdf, chosen: Iterable[LinkRef], links: BookLinks,
             add_link(book, pages[page], target, rect)
 
 
-def outline(book: Pdf, links: BookLinks) -> None:
+def outline(book: Pdf, links: BookLinks, pages: Pages) -> None:
     if Name.Outlines in book.Root:
         del book.Root.Outlines
     with book.open_outline() as outline:
@@ -96,7 +107,7 @@ def outline(book: Pdf, links: BookLinks) -> None:
             if entry.target not in links.destinations:
                 continue
             page, x, y = links.destinations[entry.target]
-            item = OutlineItem(entry.title, page, "XYZ", left=x, top=y, zoom=0)
+            item = OutlineItem(entry.title, destination(pages[page], x, y))
             parent = parents.get(entry.level - 1) if entry.level > 1 else None
             (parent.children if parent else outline.root).append(item)
             parents[entry.level] = item
@@ -104,12 +115,17 @@ def outline(book: Pdf, links: BookLinks) -> None:
 
 def add_link(book: Pdf, page: pikepdf.Object, target: str, rect: Rect) -> None:
     """A link to a named destination, as WeasyPrint writes its own internal links."""
-    annotation = book.make_indirect(Dictionary(
-        Type=Name.Annot, Subtype=Name.Link, Rect=Array(rect), Border=Array([0, 0, 0]),
-        Dest=String(target)))
+    annotation = book.make_indirect(link_annotation(target, rect))
     if Name.Annots not in page:
         page.Annots = Array()
     page.Annots.append(annotation)
+
+
+def link_annotation(target: str, rect: Rect) -> Dictionary:
+    """The annotation of a link to a named destination (a direct object: the streamed
+    assembly writes it as it is, holding no object for it)."""
+    return Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=Array(rect),
+                      Border=Array([0, 0, 0]), Dest=String(target))
 
 
 def page_labels(book: Pdf, first_body_page: int) -> None:

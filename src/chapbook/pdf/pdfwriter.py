@@ -71,18 +71,29 @@ class BookWriter:
         number = self.reserve()
         self._entry(number, 1, self._position, 0)
         size = len(self._types)
-        rows = b"".join(struct.pack(">BQH", self._types[n], self._field2[n],
-                                    self._field3[n] & 0xFFFF) for n in range(size))
         identifier = self._hash.hexdigest()[:32].encode()
         trailer = {b"/Type": b"/XRef", b"/Size": b"%d" % size, b"/W": b"[1 8 2]",
                    b"/Root": b"%d 0 R" % root, b"/ID": b"[<%s><%s>]" % (identifier, identifier)}
         if info is not None:
             trailer[b"/Info"] = b"%d 0 R" % info
-        data = zlib.compress(rows)
+        data = self._rows(size)
         trailer |= {b"/Filter": b"/FlateDecode", b"/Length": b"%d" % len(data)}
         start = self._position
         self._emit(b"%d 0 obj\n%s\nstream\n" % (number, _dictionary(trailer)) + data
                    + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)
+
+    def _rows(self, size: int) -> bytes:
+        """The cross-reference rows, compressed a block at a time (joined whole, the rows
+        of a long book took some 80 bytes an object at once)."""
+        compressor, blocks, block = zlib.compressobj(), [], bytearray()
+        for n in range(size):
+            block += struct.pack(">BQH", self._types[n], self._field2[n],
+                                 self._field3[n] & 0xFFFF)
+            if len(block) >= 1 << 16:
+                blocks.append(compressor.compress(block))
+                block.clear()
+        blocks.append(compressor.compress(block) + compressor.flush())
+        return b"".join(blocks)
 
     def _flush_objects(self) -> None:
         if not self._pending:

@@ -8,12 +8,16 @@ written to the book at once (`pdfwriter`: objects numbered as they come, grouped
 compressed object streams); then the chunk is closed. What stays from chunk to chunk is
 small and per book, not per chunk: each page's object number, the place of each object
 written (for the cross-reference stream), and per face the keeper of its shared font and
-the union of its glyphs (`fontstream`). The book-wide parts (names, bookmarks, page
-labels, metadata, the shared fonts) are made at the end, held whole (about 5.5 KB a page
-of the book grows with it: not yet written as they are made), by the same functions a
-patch uses (`bookparts`), in a scratch PDF whose pages stand for the book's; they are written
-with those stand-ins replaced by the book's pages, so a full assembly and a patched book
-have the same objects.
+the union of its glyphs (`fontstream`).
+
+Nothing else is held for the whole book. A link between chunks is written as its page
+comes (its annotation at once, as bytes; the page points to it through an empty
+placeholder that goes with the chunk). At the end, the name tree and the bookmarks are
+written entry by entry, as bytes (`streamparts`: made with pikepdf, they took some
+5 KB a page of the book, held until the catalogue was written); the page labels and
+metadata are small and made by the functions a patch uses (`bookparts`), in a scratch
+PDF of their own, closed before the shared fonts are made. A full assembly and a
+patched book read the same: the same names, destinations, bookmarks and labels.
 """
 
 from __future__ import annotations
@@ -26,19 +30,20 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
 
-from chapbook.pdf import bookparts
+from chapbook.pdf import bookparts, streamparts
 from chapbook.pdf.bookparts import BookLinks, LinkRef, Piece
 from chapbook.pdf.fontmerge import FontPath
 from chapbook.pdf.fontstream import StreamedFonts
-from chapbook.pdf.pdfwriter import BookWriter, Copier
+from chapbook.pdf.pdfwriter import BookWriter, Copier, ObjGen
 
 
 class _Book:
     """A book being written: its writer, its pages so far, its shared fonts."""
 
-    def __init__(self, writer: BookWriter, scratch: Pdf, links: BookLinks) -> None:
+    def __init__(self, writer: BookWriter, scratch: Pdf, parts: Pdf, links: BookLinks) -> None:
         self.writer = writer
-        self.scratch = scratch  # the book-wide parts, and the keepers of the shared fonts
+        self.scratch = scratch  # the keepers of the shared fonts
+        self.parts = parts  # the book-wide parts: catalogue, names, bookmarks, metadata
         self.pages_root = writer.reserve()
         self.pages: list[int] = []  # each page's object number
         self.fonts = StreamedFonts(scratch, writer.reserve)
@@ -51,13 +56,28 @@ class _Book:
         """The chunk's pages with their furniture, links and shared fonts, written."""
         first = len(self.pages)
         pages = list(reader.pages)
+        annotations: dict[ObjGen, int] = {}
         for index, page in enumerate(pages):
             if furniture is not None:
                 bookparts.overlay(reader, page, furniture.pages[index], index)
             for _, target, rect in self.links.pop(first + index, ()):
-                bookparts.add_link(reader, page.obj, target, rect)
+                annotations |= self._add_link(reader, page.obj, target, rect)
         replace = self.fonts.take((first + i, page.obj) for i, page in enumerate(pages))
+        replace |= annotations
         self._write_pages(Copier(self.writer, reader, replace), [page.obj for page in pages])
+
+    def _add_link(self, reader: Pdf, page: pikepdf.Object, target: str,
+                  rect: bookparts.Rect) -> dict[ObjGen, int]:
+        """A link between chunks, its annotation written now: the page gets an empty
+        placeholder, written as a reference to it (the chunk's objects go with the chunk;
+        an annotation made in full there took some twelve qpdf objects)."""
+        number = self.writer.reserve()
+        self.writer.put(number, bookparts.link_annotation(target, rect).unparse(resolved=True))
+        placeholder = reader.make_indirect(Dictionary())
+        if Name.Annots not in page:
+            page.Annots = Array()
+        page.Annots.append(placeholder)
+        return {placeholder.objgen: number}
 
     def add_blank(self, copier: Copier, blank: Pdf) -> None:
         """A blank verso: a page of its own, sharing the blank's content and resources."""
@@ -76,36 +96,36 @@ class _Book:
 
     def finish(self, first_body_page: int, links: BookLinks) -> tuple[int,
                                                                        dict[str, list[FontPath]]]:
-        """The shared fonts, the page tree, the book-wide parts and the trailer."""
+        """The book-wide parts, the shared fonts, the page tree and the trailer."""
+        root = self.writer.reserve()
+        info = self.writer.reserve() if len(self.parts.docinfo) else None
+        self._write_parts(first_body_page, links, root, info)
+        self.parts.close()  # before the fonts are made: their memory is not held at once
         copier = Copier(self.writer, self.scratch)
         for number, font in self.fonts.finish():
             copier.write(font, number)
-        stand_ins = self._stand_ins()
-        bookparts.names(self.scratch, links, stand_ins)
-        bookparts.outline(self.scratch, links)
-        bookparts.page_labels(self.scratch, first_body_page)
-        copier.numbers |= {page.objgen: number
-                           for page, number in zip(stand_ins, self.pages, strict=True)}
         kids = b" ".join(b"%d 0 R" % number for number in self.pages)
         self.writer.put(self.pages_root, b"<</Type /Pages /Count %d /Kids [%s]>>"
                         % (len(self.pages), kids))
-        root = self.writer.reserve()
-        copier.numbers[self.scratch.Root.Pages.objgen] = self.pages_root
-        copier.write(self.scratch.Root, root)
-        info = None
-        if len(self.scratch.docinfo):
-            info = self.writer.reserve()
-            copier.write(self.scratch.docinfo, info)
         self.writer.finish(root, info)
         return len(self.pages), self.fonts.keepers()
 
-    def _stand_ins(self) -> list[pikepdf.Object]:
-        """A page in the scratch PDF for each of the book's, for the names and bookmarks
-        to point to (each is written as the book's page of its place)."""
-        for _ in self.pages:
-            self.scratch.pages.append(pikepdf.Page(Dictionary(
-                Type=Name.Page, MediaBox=Array([0, 0, 1, 1]))))
-        return [page.obj for page in self.scratch.pages]
+    def _write_parts(self, first_body_page: int, links: BookLinks, root: int,
+                     info: int | None) -> None:
+        """The catalogue with the names, bookmarks and page labels, and the metadata."""
+        names = streamparts.write_names(self.writer, links, self.pages)
+        outlines = streamparts.write_outline(self.writer, links, self.pages)
+        bookparts.page_labels(self.parts, first_body_page)
+        copier = Copier(self.writer, self.parts)
+        # Placeholders in the catalogue for the parts already written
+        tree, bookmarks = (self.parts.make_indirect(Dictionary()) for _ in range(2))
+        self.parts.Root.Names = Dictionary(Dests=tree)
+        self.parts.Root.Outlines = bookmarks
+        copier.numbers |= {tree.objgen: names, bookmarks.objgen: outlines,
+                           self.parts.Root.Pages.objgen: self.pages_root}
+        copier.write(self.parts.Root, root)
+        if info is not None:
+            copier.write(self.parts.docinfo, info)
 
 
 def assemble(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
@@ -113,8 +133,9 @@ def assemble(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
              target: Path) -> tuple[int, dict[str, list[FontPath]]]:
     """Write the book to `target`, one chunk at a time; return its page count and where
     each face's shared fonts are first used."""
-    with target.open("wb") as stream, Pdf.new() as scratch, Pdf.open(blank_page) as blank:
-        book = _Book(BookWriter(stream), scratch, links)
+    with (target.open("wb") as stream, Pdf.new() as scratch, Pdf.new() as parts,
+          Pdf.open(blank_page) as blank):
+        book = _Book(BookWriter(stream), scratch, parts, links)
         blanks = Copier(book.writer, blank)  # its objects are written once, for every blank
         for index, chunk in enumerate(chunks):
             if chunk.blank_before:
@@ -124,6 +145,6 @@ def assemble(chunks: Sequence[Piece], blank_page: Path, first_body_page: int,
                 furniture = (stack.enter_context(Pdf.open(chunk.furniture))
                              if chunk.furniture else None)
                 if index == 0:  # the front matter carries the book's title, authors...
-                    bookparts.metadata(scratch, reader, language)
+                    bookparts.metadata(parts, reader, language)
                 book.add_chunk(reader, furniture)
         return book.finish(first_body_page, links)
