@@ -41,7 +41,8 @@ def test_init_in_a_folder_of_loose_manuscripts_writes_a_config_that_builds(
     config = tomllib.loads((folder / "chapbook.toml").read_text(encoding="utf-8"))
     assert sorted(config["contributors"]) == ["Jane Doe", "Kim Lee"]
     assert config["anthology"] == [{"slug": "everything", "title": "My Reviews",
-                                    "select": {}, "order": "date"}]
+                                    "select": {}, "order": "date",
+                                    "formats": ["epub", "pdf", "html"]}]
     text = (folder / "chapbook.toml").read_text(encoding="utf-8")
     assert '# slug = "tag-horror"' in text  # the frequent tag, as a suggestion
     assert "comedy" not in text  # one piece makes no book

@@ -37,6 +37,7 @@ subtitle = "Reviews"
 editors = ["Your Name"]
 select = {}            # every ready review in manuscripts/
 order = "date"
+formats = ["epub", "pdf", "html"]  # html: the web edition, build/first-collection/
 '''
 
 EXAMPLE = '''\
@@ -138,7 +139,8 @@ def config_for(pool: Sequence[Manuscript], folder_name: str) -> str:
                   '# bio = "One or two sentences for the contributors page."', ""]
     title = folder_name.replace("-", " ").replace("_", " ").strip().title() or "Reviews"
     lines += ["[[anthology]]", 'slug = "everything"', f"title = {_toml(title)}",
-              "select = {}            # every ready piece in manuscripts/", 'order = "date"']
+              "select = {}            # every ready piece in manuscripts/", 'order = "date"',
+              'formats = ["epub", "pdf", "html"]  # html: the web edition, build/everything/']
     essays = [piece.slug for piece in pool if not piece.is_review]
     if len(essays) == 1:
         lines.append(f"foreword = {_toml(essays[0])}  # the one essay (kind: essay)")
