@@ -21,7 +21,10 @@ from chapbook.render.context import (
     part_number,
     shared_context,
 )
-from chapbook.render.epub_documents import epub_file_name
+from chapbook.render.epub_documents import (  # the contents, as the EPUB nav has them
+    TocEntry,
+    epub_file_name,
+)
 from chapbook.render.styles import Style
 from chapbook.web.metadata import book_data, json_ld, open_graph, piece_data
 
@@ -37,14 +40,6 @@ class Download:
     href: str  # relative to the site folder: ../<slug>.epub
     media_type: str
     length: int  # bytes
-
-
-@dataclass(frozen=True)
-class SiteLink:
-    title: str
-    href: str
-    language: str
-    children: tuple[SiteLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,13 +127,13 @@ def _plan(anthology: Anthology) -> list[_Planned]:
     return pages
 
 
-def _contents(planned: list[_Planned]) -> tuple[SiteLink, ...]:
+def _contents(planned: list[_Planned]) -> tuple[TocEntry, ...]:
     """The contents on the home page: the foreword, each part with its pieces, the back."""
-    entries: list[SiteLink] = []
-    children: list[SiteLink] | None = None
+    entries: list[TocEntry] = []
+    children: list[TocEntry] | None = None
     for page in planned[1:]:
         title = bookmark(page.values["piece"]) if "piece" in page.values else page.title
-        link = SiteLink(title, page.file_name, page.language)
+        link = TocEntry(title, page.file_name, page.language)
         if page.kind == "part":
             children = []
             entries.append(link)
@@ -149,7 +144,7 @@ def _contents(planned: list[_Planned]) -> tuple[SiteLink, ...]:
             entries.append(link)
         if entries and entries[-1].href != link.href and children is not None:
             last = entries[-1]
-            entries[-1] = SiteLink(last.title, last.href, last.language, tuple(children))
+            entries[-1] = TocEntry(last.title, last.href, last.language, tuple(children))
     return tuple(entries)
 
 
