@@ -6,21 +6,22 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["BuildResult", "Diagnostic", "Location", "Manuscript", "Output", "Project",
-           "Severity"]
+__all__ = ["BuildResult", "Diagnostic", "Layouts", "Location", "Manuscript", "Output",
+           "Project", "Severity"]
 
 if TYPE_CHECKING:
     from chapbook.api.project import Project
     from chapbook.api.values import BuildResult, Manuscript
     from chapbook.build.report import Output
     from chapbook.core.diagnostics import Diagnostic, Location, Severity
+    from chapbook.pdf.jobs import Layouts
 
 # The public names, loaded on first use rather than with the package: the command line
 # imports this package first, and its --help must not wait for the API.
 _PUBLIC = {"Project": "chapbook.api.project", "BuildResult": "chapbook.api.values",
            "Manuscript": "chapbook.api.values", "Output": "chapbook.build.report",
            "Diagnostic": "chapbook.core.diagnostics", "Location": "chapbook.core.diagnostics",
-           "Severity": "chapbook.core.diagnostics"}
+           "Severity": "chapbook.core.diagnostics", "Layouts": "chapbook.pdf.jobs"}
 
 
 def __getattr__(name: str) -> Any:

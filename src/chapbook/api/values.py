@@ -11,6 +11,7 @@ import yaml
 
 from chapbook.build.report import BuildReport, Output
 from chapbook.core.diagnostics import Diagnostic, Severity, has_errors
+from chapbook.pdf.jobs import Layouts
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class BuildResult:
     diagnostics: tuple[Diagnostic, ...]
     ok: bool  # no errors (nor warnings, with strict=True): every book asked for is written
     up_to_date: bool = False  # nothing had changed since the last build: nothing was done
+    # The print editions' body layouts: laid out by this build, or reused from the cache
+    layouts: Layouts = field(default_factory=Layouts)
 
     def paths(self, book: str | None = None, format: str | None = None) -> tuple[Path, ...]:
         """The paths written, of one book and/or one format if given."""
@@ -80,4 +83,5 @@ class BuildResult:
 
 def result_of(report: BuildReport, strict: bool) -> BuildResult:
     found = report.all_diagnostics
-    return BuildResult(report.written, found, not has_errors(found, strict), report.up_to_date)
+    return BuildResult(report.written, found, not has_errors(found, strict), report.up_to_date,
+                       report.layouts)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from chapbook.core.diagnostics import Diagnostic
+from chapbook.pdf.jobs import Layouts
 from chapbook.pdf.typecounts import REPORT_CODE
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class BuildReport:
     diagnostics: tuple[Diagnostic, ...] = field(default_factory=tuple)
     up_to_date: bool = False  # nothing changed since the last build: nothing was done
     written: tuple[Output, ...] = ()  # what each output is
+    layouts: Layouts = field(default_factory=Layouts)  # shared work: see `Layouts`
 
     @property
     def all_diagnostics(self) -> tuple[Diagnostic, ...]:

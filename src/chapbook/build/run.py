@@ -28,6 +28,7 @@ from chapbook.core.workers import LazyPool
 from chapbook.epub.edition import write_epub_edition
 from chapbook.epub.epubcheck import validation_diagnostics
 from chapbook.pdf.edition import PrintJob, write_print_edition
+from chapbook.pdf.jobs import Layouts
 from chapbook.pdf.pagemap import PageMap, read_page_map
 from chapbook.read.pool import ReadCache
 from chapbook.render.styles import Style, keep_compiled_templates, load_style
@@ -64,7 +65,7 @@ def write_books(root: Path, options: BuildOptions, key: str, workers: LazyPool,
                                        writing)
         report = BuildReport(the_plan, tuple(outputs), tuple(problems),
                              written=what_was_written(the_plan.anthologies, outputs, paths,
-                                                      options))
+                                                      options), layouts=writing.layouts)
     if report.outputs and not has_errors(report.all_diagnostics, options.strict):
         uptodate.remember(paths, key, report.outputs, report.all_diagnostics, report.written)
         reads.save()
@@ -85,6 +86,7 @@ class _Writing:
         self.page_maps: dict[str, PageMap] = {}  # by book: its print PDF's, for its EPUB
         self.reported: set[str] = set()  # styles whose problems were reported
         self.given = ""  # the digest of what the Python API hands in, for the page maps' keys
+        self.layouts = Layouts()  # body layouts laid out and reused, over every book
 
     def begin(self, output: str) -> None:
         if self.progress:
@@ -189,7 +191,8 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
         else:
             job = PrintJob(book, style, profile or "print", project.root, options.pdf_mode,
                            writing.paths.chunk_cache, writing.workers, writing.first,
-                           writing.progress.advance if writing.progress else None)
+                           writing.progress.advance if writing.progress else None,
+                           writing.layouts)
             written, found = write_print_edition(job, target)
             if written and job.profile == "print":
                 writing.page_maps[book.slug] = read_page_map(target, style)

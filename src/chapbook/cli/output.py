@@ -72,6 +72,8 @@ def finish_build(built: BuildReport, root: Path, strict: bool, verbose: bool) ->
     list_outputs("up to date:" if built.up_to_date else "wrote", built.outputs, root)
     for line in built.typography:  # one per PDF, always: the book's typographic quality
         stderr(line)
+    if built.layouts.pdfs:  # how much of the print work was shared between books and builds
+        stderr(str(built.layouts))
     if code != EXIT_OK:  # found while writing or validating: the files stay for a look
         stderr("build failed: the books were written, but have the problems shown above")
     return code

@@ -21,7 +21,7 @@ import contextlib
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib.metadata import version
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from chapbook.core.workers import LazyPool
 from chapbook.pdf import assembly
 from chapbook.pdf.chunkcache import ChunkCache
 from chapbook.pdf.fontconfig import machine_fonts
-from chapbook.pdf.jobs import NO_FURNITURE_CSS, ChunkJob, ChunkResult, book_images
+from chapbook.pdf.jobs import NO_FURNITURE_CSS, ChunkJob, ChunkResult, Layouts, book_images
 from chapbook.pdf.typecounts import NOTHING_MEASURED, Typography, combined
 from chapbook.pdf.worker import render_chunk
 from chapbook.render.context import (
@@ -49,10 +49,11 @@ from chapbook.render.context import (
 from chapbook.render.print_html import BodyRun, PrintSelection, body_runs, render_print
 from chapbook.render.styles import Style
 
-# Small chunks: after an edit, only a few pages are laid out again. But the assembly holds
-# every chunk (and its fonts) open at once, so a big book gets bigger chunks: at most
-# MAX_CHUNKS of them (500 reviews: two a chunk; 2,000: four).
-MIN_PIECES_PER_CHUNK = 2
+# A piece a chunk: after an edit, only its pages are laid out again, and a piece's layout
+# is the same document in every book that has it (in the same style, trim, language and
+# profile), so the chunk cache shares it between books. But a big book gets bigger chunks,
+# at most MAX_CHUNKS of them (1,000 reviews: two a chunk; 2,000: four).
+MIN_PIECES_PER_CHUNK = 1
 MAX_CHUNKS = 500
 # The chunk cache is trimmed after each book to this many times what the book uses (and
 # at least CACHE_FLOOR bytes): room for other books and profiles of the project and for
@@ -74,6 +75,7 @@ class ChunkedResult:
     written: bool
     rendered: int  # chunks actually rendered (the rest came from the cache)
     typography: Typography = NOTHING_MEASURED  # of the body, back and front matter
+    layouts: Layouts = field(default_factory=Layouts)  # of the body's chunks
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ class ChunkedPdf:
             pool = self.pool or stack.enter_context(LazyPool(self.jobs))
             # the previous book is read while the workers render the chunks that changed
             body = self._render_body(pool, chunks, previous.read if previous else None)
+            layouts = Layouts(self.rendered, len(chunks) - self.rendered, 1)
             placed = place_chunks(chunks, body)
             numbers = page_numbers(placed)
             drafts = []
@@ -160,11 +163,11 @@ class ChunkedPdf:
             raise ChunkingError("the front matter moved when its page numbers were filled in")
         problems = [d for _, r in (*body, back, front, *furniture) for d in r.diagnostics]
         if any(r.refused for _, r in (*body, back, front)):
-            return ChunkedResult(0, tuple(problems), False, self.rendered)
+            return ChunkedResult(0, tuple(problems), False, self.rendered, layouts=layouts)
         pages = self._assemble(target, previous, front, placed, furniture, back, blank[0])
         self._trim_cache([*body, *drafts, back, front, blank, *furniture])
         return ChunkedResult(pages, tuple(problems), True, self.rendered,
-                             combined(r.typography for _, r in (*body, back, front)))
+                             combined(r.typography for _, r in (*body, back, front)), layouts)
 
     def _render_body(self, pool: LazyPool, chunks: Sequence[tuple[BodyRun, ...]],
                      meanwhile: Callable[[], object] | None) -> list[tuple[Path, ChunkResult]]:

@@ -13,7 +13,7 @@ from chapbook.core.files import NotWritten, atomic_target
 from chapbook.core.pagesetup import PageSetup
 from chapbook.core.workers import LazyPool
 from chapbook.pdf.chunked import ChunkedPdf, ChunkingError
-from chapbook.pdf.jobs import AUTO_CHUNK_THRESHOLD
+from chapbook.pdf.jobs import AUTO_CHUNK_THRESHOLD, Layouts
 from chapbook.pdf.typecounts import Typography, offence_diagnostics, report_diagnostic
 from chapbook.pdf.worker import write_single_pass
 from chapbook.render.context import piece_id
@@ -34,6 +34,7 @@ class PrintJob:
     workers: LazyPool
     first: frozenset[str] = frozenset()  # sources whose chunks render first (edited ones)
     progress: Callable[[int, int], None] | None = None
+    layouts: Layouts | None = None  # the build's tally of body layouts, laid out or reused
 
 
 def write_print_edition(job: PrintJob, target: Path) -> tuple[bool, list[Diagnostic]]:
@@ -58,6 +59,8 @@ def write_print_edition(job: PrintJob, target: Path) -> tuple[bool, list[Diagnos
     try:
         with atomic_target(target) as temporary:
             result = chunked.write(temporary, previous=target)
+            if job.layouts is not None:
+                job.layouts.add(result.layouts)
             if not result.written:
                 raise NotWritten(diagnostics=result.diagnostics)
         return True, [*result.diagnostics,

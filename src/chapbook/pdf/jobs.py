@@ -58,3 +58,25 @@ class ChunkResult:
     diagnostics: tuple[Diagnostic, ...]
     refused: bool
     typography: Typography = NOTHING_MEASURED  # measured after layout (see typography.py)
+
+
+@dataclass
+class Layouts:
+    """A build's tally of body chunks (a piece each, but in the longest books): laid out
+    by this build, or reused from the chunk cache, where the same piece in the same style,
+    trim, language and profile was laid out for another book or by an earlier build."""
+
+    laid_out: int = 0
+    reused: int = 0
+    pdfs: int = 0  # the PDFs laid out in chunks
+
+    def add(self, other: Layouts) -> None:
+        self.laid_out += other.laid_out
+        self.reused += other.reused
+        self.pdfs += other.pdfs
+
+    def __str__(self) -> str:
+        total = self.laid_out + self.reused
+        share = f" ({100 * self.reused / total:.0f} %)" if total else ""
+        return (f"layouts: {self.laid_out:,} laid out, {self.reused:,} reused{share}, "
+                f"in {self.pdfs:,} PDF{'s' if self.pdfs != 1 else ''}")
