@@ -24,9 +24,11 @@ LAYERS = (("core",), ("read",), ("collect",), ("render",), ("pdf",), ("epub",), 
 # launcher (--help and an up-to-date build load nothing more) and the worker entry point
 # (a worker loads only what its task needs; the build process only names the task), and the
 # Python API's build (the CLI builds through it: an up-to-date build loads no pipeline).
-LAZY_IMPORTERS = ("chapbook.cli.main", "chapbook.pdf.worker", "chapbook.api.project")
+LAZY_IMPORTERS = ("chapbook.cli.main", "chapbook.pdf.worker", "chapbook.api.project",
+                  "chapbook.build.executor")
 # Libraries that one package alone may import
-OWNERS = {"weasyprint": "pdf", "ebooklib": "epub", "typer": "cli", "rich": "cli"}
+OWNERS = {"weasyprint": "pdf", "ebooklib": "epub", "typer": "cli", "rich": "cli",
+          "distributed": "build"}
 MAX_LINES = 450
 
 

@@ -21,6 +21,7 @@ from chapbook.build.report import BuildReport, Progress
 from chapbook.build.start import started_workers
 from chapbook.build.uptodate import up_to_date
 from chapbook.core.diagnostics import Diagnostic, error
+from chapbook.core.executors import executor_problem
 from chapbook.core.paths import out_problem, split_out
 
 if TYPE_CHECKING:
@@ -63,7 +64,8 @@ class Project:
               out: str | os.PathLike[str] | None = None, strict: bool = False, *,
               style: str | None = None, profiles: Sequence[str] = (), drafts: bool = False,
               jobs: int | None = None, pdf_mode: str = "auto", validate: bool = False,
-              offprints: str | None = None,
+              offprints: str | None = None, executor: str | None = None,
+              cache: str | None = None,
               progress: Progress | Callable[[str], object] | None = None,
               on_wait: Callable[[], None] | None = None) -> BuildResult:
         """Build the books' editions, as `chapbook build` does.
@@ -75,14 +77,17 @@ class Project:
         "build/{language}/{slug}" ({slug}, {language}, {style}, {trim}); the caches and
         the lock stay in the part before the first field. `progress`: told as each output
         begins (a callable taking its name, or an object with `begin` and `advance`).
-        `offprints`: "piece" or "contributor", as `--offprints`.
+        `offprints`: "piece" or "contributor", as `--offprints`. `executor`: "local" or
+        "dask://HOST:PORT", and `cache`: a folder or fsspec URL, as `--executor`, `--cache`.
         `on_wait`: called if another build holds the output folder. Diagnostics are
         values in the result; bad arguments (an unknown format) raise ValueError."""
         options, inputs = self._options(books, formats, out, strict, style, profiles, drafts,
                                          jobs, pdf_mode, validate)
         if offprints not in (None, "piece", "contributor"):
             raise ValueError(f"offprints is 'piece' or 'contributor', not {offprints!r}")
-        options = replace(options, offprints=offprints)
+        if executor is not None and executor_problem(executor):
+            raise ValueError(executor_problem(executor))
+        options = replace(options, offprints=offprints, executor=executor, cache=cache)
         out_dir = options.output_dir(self.root)
         try:
             with output_lock(out_dir, on_wait or _nothing):

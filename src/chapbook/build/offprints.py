@@ -23,7 +23,7 @@ from chapbook.core.diagnostics import Diagnostic, error, has_errors, warning
 from chapbook.core.files import atomic_target
 from chapbook.core.manuscript import Manuscript
 from chapbook.core.paths import BuildPaths
-from chapbook.core.workers import LazyPool
+from chapbook.core.workers import Workers
 from chapbook.epub.offprint import write_epub_offprint
 from chapbook.pdf.jobs import ChunkJob, ChunkResult
 from chapbook.pdf.offprint import (
@@ -51,7 +51,7 @@ class OffprintJob:
     formats: tuple[str, ...]  # pdf, epub
     root: Path
     paths: BuildPaths
-    workers: LazyPool | None
+    workers: Workers | None
     fields: Mapping[str, str] = field(default_factory=dict)  # the book's, for --out templates
     book_epub: Path | None = None  # the book's EPUB, written by this build: its documents
 

@@ -24,6 +24,8 @@ class BuildOptions:
     offprints: str | None = None  # "piece" or "contributor": offprints (see build.offprints)
     books: Path | None = None  # a JSON Lines file of books: only those are built
     book_folders: str = ""  # each book's folder under out_dir: "{language}/{slug}"
+    executor: str | None = None  # "local" or "dask://HOST:PORT"; None: [build] executor
+    cache: str | None = None  # print layouts: a folder or fsspec URL; None: [build] cache
 
     def output_dir(self, root: Path) -> Path:
         return self.out_dir or root / "build"

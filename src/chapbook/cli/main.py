@@ -35,6 +35,7 @@ from chapbook.cli.output import (
     stderr,
     tally,
 )
+from chapbook.core.executors import executor_problem
 from chapbook.core.files import NotWritten
 from chapbook.core.paths import out_problem, split_out
 
@@ -100,6 +101,12 @@ def build(
         help="Also write offprints: each piece (or, =contributor, each contributor's pieces) "
              "as it stands in the book, in build/<slug>/offprints/.")] = None,
     books: BooksOption = None,
+    executor: Annotated[str | None, typer.Option(
+        help="Where a run's books are built: local, or dask://HOST:PORT (a Dask scheduler; "
+             "default: [build] executor).", show_default=False)] = None,
+    cache: Annotated[str | None, typer.Option(
+        help="Where print layouts are kept: a folder or an fsspec URL the workers share "
+             "(default: [build] cache, else build/.cache/pdf).", show_default=False)] = None,
     project: ProjectOption = Path("."),
     verbose: VerboseOption = False,
 ) -> None:
@@ -116,6 +123,8 @@ def build(
     if bad_profile:
         raise typer.BadParameter(f"unknown profile {bad_profile[0]!r}; use print or screen",
                                  param_hint="--profile")
+    if executor is not None and executor_problem(executor):
+        raise typer.BadParameter(str(executor_problem(executor)), param_hint="--executor")
     out, folders = split_out(str(out)) if out else (None, "")
     if out_problem(folders):
         raise typer.BadParameter(str(out_problem(folders)), param_hint="--out")
@@ -125,7 +134,8 @@ def build(
                            profiles=tuple(profile or ()), jobs=jobs,
                            pdf_mode=_pdf_mode(single_pass, chunked), validate=validate,
                            offprints=offprints,
-                           books=books.resolve() if books else None, book_folders=folders)
+                           books=books.resolve() if books else None, book_folders=folders,
+                           executor=executor, cache=cache)
     root = project.resolve()
     out_dir = options.output_dir(root)
     try:

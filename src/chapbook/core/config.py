@@ -23,6 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from chapbook.core.buildsettings import BuildSettings
 from chapbook.core.diagnostics import Diagnostic, Location, error
 from chapbook.core.isbn import addon_code, price_code
 from chapbook.core.labels import override_problems
@@ -239,6 +240,7 @@ class Config(_Schema):
     manuscripts: str = Field("manuscripts", description="Folder of the manuscript pool.")
     include: list[str] = Field([], description="TOML files of more [[anthology]] tables, "
                                "relative to the project.")
+    build: BuildSettings = Field(BuildSettings(), description="How a run is built.")
 
     @model_validator(mode="after")
     def _unique_slugs(self) -> Config:

@@ -9,9 +9,37 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
+
+
+class Workers(Protocol):
+    """Where a build sends work that parallelises: `LazyPool` (worker processes), or
+    `Inline` (the calling process itself: a book task, already on a worker)."""
+
+    jobs: int
+
+    def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]: ...
+
+    def warm(self, fn: Callable[[], object], workers: int | None = None) -> None: ...
+
+
+class Inline:
+    """Work done at once in the calling process, its result in a finished future."""
+
+    jobs = 1
+
+    def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args))
+        except Exception as exc:  # handed to whoever waits for it, as a pool would
+            future.set_exception(exc)
+        return future
+
+    def warm(self, fn: Callable[[], object], workers: int | None = None) -> None:
+        pass  # whatever a task needs loads when it first runs
 
 
 def default_jobs() -> int:

@@ -30,7 +30,7 @@ from chapbook.render.styles import Style
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from chapbook.core.workers import LazyPool
+    from chapbook.core.workers import Workers
 
 PALETTES = 6  # the style's CSS defines .palette-0 ... .palette-5
 
@@ -52,7 +52,7 @@ CLIP_LEEWAY = 5  # a text at most this many columns too long is kept whole (as J
 
 
 def start_cover(anthology: Anthology, style: Style, cache: Path | None = None,
-                workers: LazyPool | None = None) -> PendingCover:
+                workers: Workers | None = None) -> PendingCover:
     """The configured cover if there is one, else a generated one (or none, with a
     warning). A cover to generate is made in one of `workers` (if given) while the caller
     goes on: `result()` waits for it.

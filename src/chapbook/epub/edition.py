@@ -9,7 +9,7 @@ from chapbook.core.anthology import Anthology
 from chapbook.core.diagnostics import Diagnostic, info
 from chapbook.core.files import NotWritten, atomic_target
 from chapbook.core.paths import BuildPaths
-from chapbook.core.workers import LazyPool
+from chapbook.core.workers import Workers
 from chapbook.epub.cover import start_cover
 from chapbook.epub.package import EpubFile
 from chapbook.epub.pagelist import PageBreaks, mark_documents, plan_page_breaks
@@ -26,7 +26,7 @@ from chapbook.render.styles import Style
 
 
 def write_epub_edition(book: Anthology, style: Style, target: Path, paths: BuildPaths,
-                       workers: LazyPool, page_map: PageMap | None = None,
+                       workers: Workers, page_map: PageMap | None = None,
                        ) -> tuple[bool, list[Diagnostic]]:
     """Returns whether the EPUB was written, and the diagnostics. ebooklib runs here;
     WeasyPrint only in a worker, to generate a cover. With the page map of the print

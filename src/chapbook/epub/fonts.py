@@ -32,7 +32,7 @@ from chapbook.core.workers import default_jobs, worker_pool
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from chapbook.core.workers import LazyPool
+    from chapbook.core.workers import Workers
 
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
               ".woff2": "font/woff2"}
@@ -57,7 +57,7 @@ def characters_of(texts: Iterable[str]) -> set[str]:
 
 
 def start_subsets(paths: Sequence[Path], characters: set[str], cache: Path | None = None,
-                  workers: LazyPool | None = None) -> PendingSubsets:
+                  workers: Workers | None = None) -> PendingSubsets:
     """Start subsetting each font to `characters`; `result()` waits for the subsets.
 
     Subsets are kept in `cache` by the font's bytes and the characters, so a rebuild whose

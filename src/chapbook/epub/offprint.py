@@ -13,7 +13,7 @@ from pathlib import Path
 from chapbook.core.anthology import Anthology
 from chapbook.core.diagnostics import Diagnostic
 from chapbook.core.files import NotWritten, atomic_target
-from chapbook.core.workers import LazyPool
+from chapbook.core.workers import Workers
 from chapbook.epub.package import EpubFile
 from chapbook.epub.package import Offprint as PackageOffprint
 from chapbook.epub.pagelist import page_targets
@@ -25,7 +25,7 @@ from chapbook.render.styles import Style
 
 def write_epub_offprint(book: Anthology, style: Style, offprint: Offprint, kind: str,
                         folios: Sequence[Folios], target: Path, font_cache: Path | None,
-                        workers: LazyPool | None,
+                        workers: Workers | None,
                         book_epub: Path | None = None) -> tuple[bool, list[Diagnostic]]:
     """Whether the offprint was written to `target`, and the diagnostics. The pieces'
     documents are the book's own, taken from `book_epub` (with its print page markers)

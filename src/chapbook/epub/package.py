@@ -44,7 +44,7 @@ from chapbook.render.epub_documents import (
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from chapbook.core.workers import LazyPool
+    from chapbook.core.workers import Workers
 
 XHTML = "application/xhtml+xml"
 FOLDER = "EPUB"  # ebooklib's package folder
@@ -74,7 +74,7 @@ class EpubFile:
     book and appends the rest. Leaving the `with` waits for the worker: it never writes
     to `path` after the build has let go of it."""
 
-    def __init__(self, anthology: Anthology, path: Path, workers: LazyPool | None,
+    def __init__(self, anthology: Anthology, path: Path, workers: Workers | None,
                  offprint: Offprint | None = None) -> None:
         self.anthology, self.path, self.workers = anthology, path, workers
         self.offprint = offprint

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from chapbook.core.anthology import Anthology
 from chapbook.core.diagnostics import Diagnostic, Location, warning
 from chapbook.core.images import CoverImage
-from chapbook.core.workers import LazyPool
+from chapbook.core.workers import Workers
 from chapbook.epub.fonts import (
     FONT_TYPES,
     PendingSubsets,
@@ -59,7 +59,7 @@ class EpubResources:
 
 def epub_resources(anthology: Anthology, style: Style, rendition: EpubRendition,
                    cover: CoverImage | None, font_cache: Path | None = None,
-                   workers: LazyPool | None = None) -> EpubResources:
+                   workers: Workers | None = None) -> EpubResources:
     """`font_cache`: a folder where subset fonts are kept between builds; `workers`: the
     build's worker processes, to subset fonts in (they are started here, not waited for)."""
     listed: list[tuple[EpubResource, bytes | None]] = [

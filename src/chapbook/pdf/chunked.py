@@ -32,7 +32,7 @@ from chapbook.core.diagnostics import Diagnostic
 from chapbook.core.hashing import digest
 from chapbook.core.language import direction
 from chapbook.core.pagesetup import PageSetup
-from chapbook.core.workers import LazyPool
+from chapbook.core.workers import LazyPool, Workers
 from chapbook.pdf import assembly
 from chapbook.pdf.chunkcache import ChunkCache
 from chapbook.pdf.fontconfig import machine_fonts
@@ -94,7 +94,7 @@ class ChunkedPdf:
 
     def __init__(self, anthology: Anthology, style: Style, setup: PageSetup,
                  roots: Sequence[Path], base: Path, cache_dir: Path, jobs: int,
-                 progress: Progress | None = None, pool: LazyPool | None = None,
+                 progress: Progress | None = None, pool: Workers | None = None,
                  first: frozenset[str] = frozenset()) -> None:
         self.anthology = anthology
         self.style = style
@@ -169,7 +169,7 @@ class ChunkedPdf:
         return ChunkedResult(pages, tuple(problems), True, self.rendered,
                              combined(r.typography for _, r in (*body, back, front)), layouts)
 
-    def _render_body(self, pool: LazyPool, chunks: Sequence[tuple[BodyRun, ...]],
+    def _render_body(self, pool: Workers, chunks: Sequence[tuple[BodyRun, ...]],
                      meanwhile: Callable[[], object] | None) -> list[tuple[Path, ChunkResult]]:
         """The body chunks, in book order. Chunks with a piece in `first` are keyed (their
         HTML made) first: after an edit, its chunk renders while the others are keyed."""
@@ -241,7 +241,7 @@ class ChunkedPdf:
         return key, ChunkJob(html, self.style.font_css, self.sheets, css, self.roots,
                              self.base, self.cache.temporary_path(key), self.images)
 
-    def _render_all(self, pool: LazyPool, keyed: Iterable[_Keyed],
+    def _render_all(self, pool: Workers, keyed: Iterable[_Keyed],
                     meanwhile: Callable[[], object] | None = None,
                     ) -> list[tuple[Path, ChunkResult]]:
         """Each job's (pdf, result), from the cache or rendered in the worker pool.

@@ -11,7 +11,7 @@ from chapbook.core.anthology import Anthology
 from chapbook.core.diagnostics import Diagnostic, info
 from chapbook.core.files import NotWritten, atomic_target
 from chapbook.core.pagesetup import PageSetup
-from chapbook.core.workers import LazyPool
+from chapbook.core.workers import Workers
 from chapbook.pdf.chunked import ChunkedPdf, ChunkingError
 from chapbook.pdf.jobs import AUTO_CHUNK_THRESHOLD, Layouts
 from chapbook.pdf.typecounts import Typography, offence_diagnostics, report_diagnostic
@@ -31,7 +31,7 @@ class PrintJob:
     root: Path  # the project: images and fonts come only from it and the style
     mode: str  # "single", "chunked" or "auto" (see BuildOptions.pdf_mode)
     chunk_cache: Path
-    workers: LazyPool
+    workers: Workers
     first: frozenset[str] = frozenset()  # sources whose chunks render first (edited ones)
     progress: Callable[[int, int], None] | None = None
     layouts: Layouts | None = None  # the build's tally of body layouts, laid out or reused

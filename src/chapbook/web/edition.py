@@ -24,7 +24,7 @@ from chapbook.core.diagnostics import Diagnostic, Severity, error
 from chapbook.core.files import build_timestamp
 from chapbook.core.images import CoverImage
 from chapbook.core.paths import BuildPaths
-from chapbook.core.workers import LazyPool
+from chapbook.core.workers import Workers
 from chapbook.epub.cover import start_cover
 from chapbook.render.context import book_labels
 from chapbook.render.styles import Style
@@ -57,7 +57,7 @@ def downloads(book: Anthology, paths: BuildPaths) -> tuple[Download, ...]:
 
 
 def write_web_edition(book: Anthology, style: Style, target: Path, paths: BuildPaths,
-                      workers: LazyPool | None,
+                      workers: Workers | None,
                       base_url: str | None = None) -> tuple[bool, list[Diagnostic]]:
     """Write build/<slug>/; returns whether it was written, and the diagnostics.
     `base_url` is the press's address (ending in /): the book's is under it."""

@@ -1,0 +1,73 @@
+"""A book as one task of a run of many, sent to a worker: the build's own, or a Dask
+cluster's. The worker builds every edition of the book, its PDF chunks one after another
+(most of them laid out already, for another book, and found in the shared chunk cache),
+and writes the outputs in place, each atomically. The build process only plans, sends
+and gathers.
+
+Workers must see the project folder, and the output folder, at the same paths as the
+build process (one machine, or a shared filesystem); the chunk cache may be anywhere
+fsspec reaches (`--cache`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import Executor, Future, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from chapbook.build.bookwriter import Writing, write_book
+from chapbook.build.options import BuildOptions
+from chapbook.core.anthology import Anthology
+from chapbook.core.config import Project
+from chapbook.core.diagnostics import Diagnostic
+from chapbook.core.paths import BuildPaths
+from chapbook.core.workers import Inline, Workers
+from chapbook.pdf.jobs import Layouts
+
+
+@dataclass(frozen=True)
+class BookTask:
+    """Everything a worker needs to build one book (sent pickled: the book carries its
+    pieces, read once by the build process)."""
+
+    project: Project
+    book: Anthology
+    options: BuildOptions
+    paths: BuildPaths
+    cache: str | None  # where the print layouts are kept (see ChunkCache); None: paths'
+    given: str  # the digest of what the Python API handed in (for the page maps' keys)
+
+
+@dataclass(frozen=True)
+class BookDone:
+    outputs: tuple[Path, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    layouts: Layouts
+
+
+def run_book_task(task: BookTask) -> BookDone:
+    """On a worker: the book's editions, written in place, and what they reported."""
+    writing = Writing(task.paths, Inline(), frozenset(), None, task.cache)
+    writing.given = task.given
+    outputs, problems = write_book(task.project, task.book, task.options, writing)
+    return BookDone(tuple(outputs), tuple(problems), writing.layouts)
+
+
+def write_as_tasks(project: Project, books: Sequence[Anthology], options: BuildOptions,
+                   writing: Writing, executor: Executor | Workers,
+                   ) -> tuple[list[Path], list[Diagnostic]]:
+    """Every book as a task; the outputs and diagnostics in book order, whatever order the
+    tasks finish in (a problem every book reports, such as a style's, is listed once)."""
+    futures: dict[Future[BookDone], int] = {
+        executor.submit(run_book_task, BookTask(project, book, options, writing.paths,
+                                                writing.cache, writing.given)): number
+        for number, book in enumerate(books)}
+    done: dict[int, BookDone] = {}
+    for finished, future in enumerate(as_completed(futures), 1):
+        number = futures[future]
+        done[number] = future.result()
+        writing.begin(f"{books[number].slug} (book {finished} of {len(books)})")
+        writing.layouts.add(done[number].layouts)
+    ordered = [done[number] for number in range(len(books))]
+    problems = dict.fromkeys(d for result in ordered for d in result.diagnostics)
+    return [path for result in ordered for path in result.outputs], list(problems)
