@@ -20,7 +20,7 @@ from chapbook import BuildResult, Project
 from chapbook.build.executor import MANY_BOOKS
 from chapbook.pdf.chunkcache import ChunkCache
 
-from .conftest import built_files, copy_sample
+from .conftest import built_files, copy_sample, run_chapbook
 
 # The sample pool's English pieces, drawn into MANY_BOOKS books of two or three with
 # overlaps, as a platform's per-reader books are: 20 slots, 8 distinct pieces.
@@ -91,15 +91,15 @@ def test_a_book_made_of_shared_layouts_is_the_book_built_alone(project: Project,
 def test_a_dask_cluster_builds_the_same_bytes(project: Project, local: Path,
                                               cluster: str) -> None:
     result = build(project, "dask", executor=cluster)
-    assert result.layouts.laid_out >= distinct_layouts()
+    assert result.layouts.laid_out == distinct_layouts()  # two workers, no piece twice
     assert built_files(project.root / "dask") == built_files(local)
 
 
 def test_a_dask_cluster_with_a_memory_cache_builds_the_same_bytes(
         project: Project, local: Path, cluster: str) -> None:
     result = build(project, "dask-memory", executor=cluster, cache="memory://chapbook/pdf")
-    assert result.layouts.laid_out + result.layouts.reused == sum(
-        len(b["pieces"]) for b in BOOKS)
+    assert (result.layouts.laid_out, result.layouts.reused) == (
+        distinct_layouts(), sum(len(b["pieces"]) for b in BOOKS) - distinct_layouts())
     assert built_files(project.root / "dask-memory") == built_files(local)
 
 
@@ -125,8 +125,20 @@ def test_a_worker_killed_mid_book_is_retried_and_the_cache_stays_sound(
     os.kill(pids[0], signal.SIGKILL)  # in the middle of a book: chunks are being written
     builder.join(timeout=600)
     assert results, "the build did not finish"
+    with Client(cluster.replace("dask://", "tcp://")) as client:
+        assert pids[0] not in client.run(os.getpid).values()  # killed, and replaced
     assert built_files(project.root / "killed") == built_files(local)
     entries = ChunkCache(cache)
     for record in cache.glob("*.json"):
         if not record.name.endswith(".assembly.json"):
             assert entries.get(record.stem) is not None, record.name
+
+
+def test_the_command_line_says_how_much_was_shared(project: Project, local: Path) -> None:
+    run = run_chapbook("build", "--books", "books.jsonl", "--chunked", "--out", "cli",
+                       "--cache", "local/.cache/pdf", cwd=project.root)
+    assert run.code == 0, run.stderr
+    slots = sum(len(b["pieces"]) for b in BOOKS)
+    assert f"layouts: 0 laid out, {slots} reused (100 %), in {len(BOOKS)} PDFs" in run.stderr
+    bad = run_chapbook("build", "--executor", "spark://cluster:7077", cwd=project.root)
+    assert bad.code == 2 and "neither 'local' nor dask://HOST:PORT" in bad.stderr

@@ -49,6 +49,7 @@ def run_book_task(task: BookTask) -> BookDone:
     """On a worker: the book's editions, written in place, and what they reported."""
     writing = Writing(task.paths, Inline(), frozenset(), None, task.cache)
     writing.given = task.given
+    writing.side_by_side = True
     outputs, problems = write_book(task.project, task.book, task.options, writing)
     return BookDone(tuple(outputs), tuple(problems), writing.layouts)
 

@@ -38,6 +38,7 @@ class Writing:
                  progress: Progress | None, cache: str | None = None) -> None:
         self.paths, self.workers, self.first, self.progress = paths, workers, first, progress
         self.cache = cache  # where print layouts are kept: a folder or fsspec URL (--cache)
+        self.side_by_side = False  # a book task: other workers build other books at once
         self.styles: dict[str, tuple[Style | None, list[Diagnostic]]] = {}  # loaded, by name
         self.page_maps: dict[str, PageMap] = {}  # by book: its print PDF's, for its EPUB
         self.reported: set[str] = set()  # styles whose problems were reported
@@ -139,7 +140,7 @@ def _write(project: Project, book: Anthology, fmt: str, profile: str | None, tar
             job = PrintJob(book, style, profile or "print", project.root, options.pdf_mode,
                            writing.paths.chunk_cache, writing.workers, writing.first,
                            writing.progress.advance if writing.progress else None,
-                           writing.layouts)
+                           writing.layouts, writing.cache, writing.side_by_side)
             written, found = write_print_edition(job, target)
             if written and job.profile == "print":
                 writing.page_maps[book.slug] = read_page_map(target, style)

@@ -46,9 +46,8 @@ def book_executor(spec: str, workers: Workers) -> Iterator[Executor | Workers]:
     if spec == LOCAL:
         yield workers
         return
-    # An optional extra (chapbook[cluster]), and a second to import: only when asked for
     try:
-        from distributed import Client
+        from distributed import Client  # an optional extra, a second to import: when asked
     except ImportError as exc:
         raise ExecutorUnreachable(error(
             "executor-unavailable", f"--executor {spec} needs Dask distributed ({exc.name} "

@@ -21,6 +21,7 @@ from chapbook.build.uptodate import up_to_date
 from chapbook.core.anthology import Anthology
 from chapbook.core.config import Project
 from chapbook.core.diagnostics import Diagnostic, has_errors, info
+from chapbook.core.executors import cache_location
 from chapbook.core.paths import BuildPaths
 from chapbook.core.workers import LazyPool
 from chapbook.read.pool import ReadCache
@@ -49,8 +50,9 @@ def write_books(root: Path, options: BuildOptions, key: str, workers: LazyPool,
     if the_plan.project is None or has_errors(the_plan.diagnostics, options.strict):
         report = BuildReport(the_plan)
     else:
+        cache = options.cache or the_plan.project.config.build.cache
         writing = Writing(paths, workers, frozenset(reads.read_anew), progress,
-                          options.cache or the_plan.project.config.build.cache)
+                          cache_location(cache, root) if cache else None)
         writing.given = inputs.digest() if inputs else ""
         outputs, problems = _write_all(the_plan.project, the_plan.anthologies, options,
                                        writing)

@@ -35,7 +35,7 @@ from chapbook.cli.output import (
     stderr,
     tally,
 )
-from chapbook.core.executors import executor_problem
+from chapbook.core.executors import cache_location, executor_problem
 from chapbook.core.files import NotWritten
 from chapbook.core.paths import out_problem, split_out
 
@@ -135,7 +135,8 @@ def build(
                            pdf_mode=_pdf_mode(single_pass, chunked), validate=validate,
                            offprints=offprints,
                            books=books.resolve() if books else None, book_folders=folders,
-                           executor=executor, cache=cache)
+                           executor=executor,
+                           cache=cache_location(cache, Path.cwd()) if cache else None)
     root = project.resolve()
     out_dir = options.output_dir(root)
     try:

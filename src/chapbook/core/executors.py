@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 LOCAL = "local"
@@ -26,3 +27,8 @@ def dask_address(spec: str) -> str:
     """dask://host:8786 as the address a Dask client connects to."""
     url = urlsplit(spec)
     return f"tcp://{url.hostname}:{url.port}"
+
+
+def cache_location(value: str, base: Path) -> str:
+    """A --cache or [build] cache value: an fsspec URL as it is, a folder from `base`."""
+    return value if "://" in value else str((base / value).resolve())

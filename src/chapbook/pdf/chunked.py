@@ -35,6 +35,7 @@ from chapbook.core.pagesetup import PageSetup
 from chapbook.core.workers import LazyPool, Workers
 from chapbook.pdf import assembly
 from chapbook.pdf.chunkcache import ChunkCache
+from chapbook.pdf.claims import Claims, look_up
 from chapbook.pdf.fontconfig import machine_fonts
 from chapbook.pdf.jobs import NO_FURNITURE_CSS, ChunkJob, ChunkResult, Layouts, book_images
 from chapbook.pdf.typecounts import NOTHING_MEASURED, Typography, combined
@@ -95,13 +96,18 @@ class ChunkedPdf:
     def __init__(self, anthology: Anthology, style: Style, setup: PageSetup,
                  roots: Sequence[Path], base: Path, cache_dir: Path, jobs: int,
                  progress: Progress | None = None, pool: Workers | None = None,
-                 first: frozenset[str] = frozenset()) -> None:
+                 first: frozenset[str] = frozenset(), shared: str | None = None,
+                 claims: bool = False) -> None:
         self.anthology = anthology
         self.style = style
         self.setup = setup
         self.roots = tuple(roots)
         self.base = base
-        self.cache = ChunkCache(cache_dir)
+        # `shared`: where the layouts live when not in cache_dir (--cache: a folder or an
+        # fsspec URL the workers share); cache_dir then holds the copies the assembly reads
+        self.cache = ChunkCache(shared, local=cache_dir) if shared else ChunkCache(cache_dir)
+        # side by side with other workers' books (book tasks): claim chunks being laid out
+        self.claims = Claims(cache_dir) if claims else None
         self.jobs = max(1, jobs)
         self.progress = progress
         self.pool = pool  # the build's workers, perhaps already warm; else the book's own
@@ -252,24 +258,42 @@ class ChunkedPdf:
         keys: list[str] = []
         found: dict[int, ChunkResult] = {}
         pending: dict[int, tuple[ChunkJob, Future[ChunkResult]]] = {}
+        claimed: dict[int, ChunkJob] = {}  # by another worker: waited for after the rest
         for index, (key, job) in enumerate(keyed):
             keys.append(key)
-            cached = self.cache.get(key)
+            cached, here = look_up(self.cache, self.claims, key)
             if cached is not None:
                 found[index] = cached
                 self._advance()
+            elif not here:
+                claimed[index] = job
+            elif self.claims:  # side by side, laid out at once: another worker may wait
+                found[index] = self._keep(key, job, pool.submit(render_chunk, job))
             else:
                 pending[index] = job, pool.submit(render_chunk, job)
+        for index, job in claimed.items():
+            cached = self.claims.wait(keys[index], self.cache) if self.claims else None
+            found[index] = cached or self._keep(keys[index], job, pool.submit(render_chunk, job))
+            if cached:
+                self._advance()
         if meanwhile:
             meanwhile()
         for index, (job, future) in pending.items():
+            found[index] = self._keep(keys[index], job, future)
+        return [(self.cache.pdf_path(key), found[i]) for i, key in enumerate(keys)]
+
+    def _keep(self, key: str, job: ChunkJob, future: Future[ChunkResult]) -> ChunkResult:
+        """A chunk laid out, into the cache (unless refused); its claim released."""
+        try:
             result = future.result()
             if not result.refused:
-                self.cache.put(keys[index], job.target, result)
-            self.rendered += 1
-            found[index] = result
-            self._advance()
-        return [(self.cache.pdf_path(key), found[i]) for i, key in enumerate(keys)]
+                self.cache.put(key, job.target, result)
+        finally:
+            if self.claims:
+                self.claims.release(key)
+        self.rendered += 1
+        self._advance()
+        return result
 
     def _advance(self) -> None:
         self._done += 1

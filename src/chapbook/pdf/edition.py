@@ -35,6 +35,8 @@ class PrintJob:
     first: frozenset[str] = frozenset()  # sources whose chunks render first (edited ones)
     progress: Callable[[int, int], None] | None = None
     layouts: Layouts | None = None  # the build's tally of body layouts, laid out or reused
+    shared_cache: str | None = None  # print layouts in a folder or fsspec URL (--cache)
+    side_by_side: bool = False  # other workers build other books at once (book tasks)
 
 
 def write_print_edition(job: PrintJob, target: Path) -> tuple[bool, list[Diagnostic]]:
@@ -55,7 +57,8 @@ def write_print_edition(job: PrintJob, target: Path) -> tuple[bool, list[Diagnos
     if one_pass:
         return _single_pass(job, setup, target)
     chunked = ChunkedPdf(book, job.style, setup, _roots(job), job.root, job.chunk_cache,
-                         job.workers.jobs, job.progress, job.workers, job.first)
+                         job.workers.jobs, job.progress, job.workers, job.first,
+                         job.shared_cache, job.side_by_side)
     try:
         with atomic_target(target) as temporary:
             result = chunked.write(temporary, previous=target)

@@ -114,7 +114,7 @@ class Style:
         """The cascaded style sheets as one text (the EPUB carries a single style sheet)."""
         return "\n".join(path.read_text(encoding="utf-8") for path in self.stylesheets(relative))
 
-    @property
+    @cached_property  # once a style: every print chunk's job carries it
     def font_css(self) -> str:
         """@font-face rules for the style's fonts and fallbacks, `--fallback-fonts`, and
         `--script-fonts` for each language.
