@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import fsspec
 import pytest
 from distributed import Client, LocalCluster
 
@@ -142,3 +143,20 @@ def test_the_command_line_says_how_much_was_shared(project: Project, local: Path
     assert f"layouts: 0 laid out, {slots} reused (100 %), in {len(BOOKS)} PDFs" in run.stderr
     bad = run_chapbook("build", "--executor", "spark://cluster:7077", cwd=project.root)
     assert bad.code == 2 and "neither 'local' nor dask://HOST:PORT" in bad.stderr
+
+
+def test_only_the_shared_layouts_go_to_the_shared_store(project: Project, local: Path) -> None:
+    """Furniture, front and back matter are the book's own: they stay in its folder."""
+    store = fsspec.filesystem("memory")
+    two = BOOKS[:2]
+    result = project.build(books=two, formats=["pdf"], out="store", pdf_mode="chunked", jobs=1,
+                           cache="memory://many-books-store/pdf")
+    assert result.ok
+    layouts = len({(piece, n == 0) for book in two for n, piece in enumerate(book["pieces"])})
+    assert result.layouts.laid_out == layouts
+    names = [path.rsplit("/", 1)[-1] for path in store.ls("/many-books-store/pdf", detail=False)]
+    assert sorted(name.rsplit(".", 1)[-1] for name in names) == sorted(
+        ["json"] * layouts + ["pdf"] * layouts)
+    for name in ("reader-0.pdf", "reader-1.pdf"):
+        assert (project.root / "store" / name).read_bytes() == (local / name).read_bytes()
+    store.rm("/many-books-store", recursive=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -37,6 +38,10 @@ def browser() -> Iterator[webdriver.Chrome]:
         driver.quit()
 
 
+# An element read while its page reloads (a second rebuild landing) is stale: read again
+RELOADING = (StaleElementReferenceException,)
+
+
 def _page_text(browser: webdriver.Chrome) -> str:
     return str(browser.find_element(By.TAG_NAME, "body").text)
 
@@ -54,16 +59,18 @@ def test_an_open_page_reloads_when_a_rebuild_lands_and_shows_a_failure(
             GOOD_REVIEW.replace("it is good", "it is very good"), encoding="utf-8")
         served.wait_for(r"epub, html: rebuilt")
         landed_at = time.monotonic()
-        WebDriverWait(browser, RELOAD_SECONDS).until(
+        WebDriverWait(browser, RELOAD_SECONDS, ignored_exceptions=RELOADING).until(
             lambda page: "it is very good" in _page_text(page))
         print(f"edit to rebuilt: {landed_at - edited_at:.2f} s; "
               f"edit to reloaded page: {time.monotonic() - edited_at:.2f} s")
 
         (root / "manuscripts" / "broken.md").write_text("---\ntitle: [unclosed\n---\nx\n")
-        overlay = WebDriverWait(browser, 60).until(
-            lambda page: page.find_elements(By.ID, "chapbook-preview-failure"))[0]
-        assert "manuscripts/broken.md:2" in overlay.text
-        assert "[yaml-syntax]" in overlay.text
-        assert "it is very good" in _page_text(browser)  # the last good build, still there
+        overlay = WebDriverWait(browser, 60, ignored_exceptions=RELOADING).until(
+            lambda page: "".join(e.text for e in page.find_elements(
+                By.ID, "chapbook-preview-failure")))
+        assert "manuscripts/broken.md:2" in overlay
+        assert "[yaml-syntax]" in overlay
+        assert WebDriverWait(browser, 10, ignored_exceptions=RELOADING).until(
+            lambda page: "it is very good" in _page_text(page))  # the last good build, still
     finally:
         served.stop()

@@ -10,8 +10,9 @@ fsspec reaches (`--cache`)."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from chapbook.core.diagnostics import Diagnostic
 from chapbook.core.paths import BuildPaths
 from chapbook.core.workers import Inline, Workers
 from chapbook.pdf.jobs import Layouts
+
+# Book tasks sent ahead of those finished: enough to keep every worker of a big cluster busy
+IN_FLIGHT = 256
 
 
 @dataclass(frozen=True)
@@ -58,17 +62,27 @@ def write_as_tasks(project: Project, books: Sequence[Anthology], options: BuildO
                    writing: Writing, executor: Executor | Workers,
                    ) -> tuple[list[Path], list[Diagnostic]]:
     """Every book as a task; the outputs and diagnostics in book order, whatever order the
-    tasks finish in (a problem every book reports, such as a style's, is listed once)."""
-    futures: dict[Future[BookDone], int] = {
-        executor.submit(run_book_task, BookTask(project, book, options, writing.paths,
-                                                writing.cache, writing.given)): number
-        for number, book in enumerate(books)}
+    tasks finish in (a problem every book reports, such as a style's, is listed once).
+    At most IN_FLIGHT tasks are out at once: a run of a million books does not hold a
+    million tasks, and the cluster's scheduler sees a steady queue."""
+    waiting = iter(enumerate(books))
+    out: dict[Future[BookDone], int] = {}
     done: dict[int, BookDone] = {}
-    for finished, future in enumerate(as_completed(futures), 1):
-        number = futures[future]
-        done[number] = future.result()
-        writing.begin(f"{books[number].slug} (book {finished} of {len(books)})")
-        writing.layouts.add(done[number].layouts)
+
+    def send(count: int) -> None:
+        for number, book in itertools.islice(waiting, count):
+            task = BookTask(project, book, options, writing.paths, writing.cache, writing.given)
+            out[executor.submit(run_book_task, task)] = number
+
+    send(IN_FLIGHT)
+    while out:
+        finished, _ = wait(out, return_when=FIRST_COMPLETED)
+        for future in finished:
+            number = out.pop(future)
+            done[number] = future.result()
+            writing.begin(f"{books[number].slug} (book {len(done)} of {len(books)})")
+            writing.layouts.add(done[number].layouts)
+        send(len(finished))
     ordered = [done[number] for number in range(len(books))]
     problems = dict.fromkeys(d for result in ordered for d in result.diagnostics)
     return [path for result in ordered for path in result.outputs], list(problems)

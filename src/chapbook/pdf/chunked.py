@@ -103,9 +103,11 @@ class ChunkedPdf:
         self.setup = setup
         self.roots = tuple(roots)
         self.base = base
-        # `shared`: where the layouts live when not in cache_dir (--cache: a folder or an
-        # fsspec URL the workers share); cache_dir then holds the copies the assembly reads
-        self.cache = ChunkCache(shared, local=cache_dir) if shared else ChunkCache(cache_dir)
+        # `shared`: where the body's layouts live when not in cache_dir (--cache: a folder
+        # or an fsspec URL the workers share); cache_dir holds the copies the assembly reads,
+        # and what only this book uses (furniture, front and back matter)
+        self.cache = ChunkCache(cache_dir)
+        self.layouts = ChunkCache(shared, local=cache_dir) if shared else self.cache
         # side by side with other workers' books (book tasks): claim chunks being laid out
         self.claims = Claims(cache_dir) if claims else None
         self.jobs = max(1, jobs)
@@ -181,7 +183,7 @@ class ChunkedPdf:
         HTML made) first: after an edit, its chunk renders while the others are keyed."""
         order = sorted(range(len(chunks)), key=lambda i: not self._goes_first(chunks[i]))
         rendered = self._render_all(pool, (self._body_job(chunks[i]) for i in order),
-                                    meanwhile)
+                                    meanwhile, self.layouts)
         in_book_order = dict(zip(order, rendered, strict=True))
         return [in_book_order[i] for i in range(len(chunks))]
 
@@ -249,45 +251,48 @@ class ChunkedPdf:
 
     def _render_all(self, pool: Workers, keyed: Iterable[_Keyed],
                     meanwhile: Callable[[], object] | None = None,
-                    ) -> list[tuple[Path, ChunkResult]]:
+                    cache: ChunkCache | None = None) -> list[tuple[Path, ChunkResult]]:
         """Each job's (pdf, result), from the cache or rendered in the worker pool.
 
         `keyed` is consumed lazily: the first chunk missing from the cache goes to a worker
         (which starts and loads WeasyPrint) while the HTML of the next ones is made. Then
         `meanwhile` runs, before waiting for the workers."""
+        cache = cache or self.cache  # the body's layouts may be shared (self.layouts)
         keys: list[str] = []
         found: dict[int, ChunkResult] = {}
         pending: dict[int, tuple[ChunkJob, Future[ChunkResult]]] = {}
         claimed: dict[int, ChunkJob] = {}  # by another worker: waited for after the rest
         for index, (key, job) in enumerate(keyed):
             keys.append(key)
-            cached, here = look_up(self.cache, self.claims, key)
+            cached, here = look_up(cache, self.claims, key)
             if cached is not None:
                 found[index] = cached
                 self._advance()
             elif not here:
                 claimed[index] = job
             elif self.claims:  # side by side, laid out at once: another worker may wait
-                found[index] = self._keep(key, job, pool.submit(render_chunk, job))
+                found[index] = self._keep(cache, key, job, pool.submit(render_chunk, job))
             else:
                 pending[index] = job, pool.submit(render_chunk, job)
         for index, job in claimed.items():
-            cached = self.claims.wait(keys[index], self.cache) if self.claims else None
-            found[index] = cached or self._keep(keys[index], job, pool.submit(render_chunk, job))
+            cached = self.claims.wait(keys[index], cache) if self.claims else None
+            found[index] = cached or self._keep(cache, keys[index], job,
+                                                pool.submit(render_chunk, job))
             if cached:
                 self._advance()
         if meanwhile:
             meanwhile()
         for index, (job, future) in pending.items():
-            found[index] = self._keep(keys[index], job, future)
+            found[index] = self._keep(cache, keys[index], job, future)
         return [(self.cache.pdf_path(key), found[i]) for i, key in enumerate(keys)]
 
-    def _keep(self, key: str, job: ChunkJob, future: Future[ChunkResult]) -> ChunkResult:
+    def _keep(self, cache: ChunkCache, key: str, job: ChunkJob,
+              future: Future[ChunkResult]) -> ChunkResult:
         """A chunk laid out, into the cache (unless refused); its claim released."""
         try:
             result = future.result()
             if not result.refused:
-                self.cache.put(key, job.target, result)
+                cache.put(key, job.target, result)
         finally:
             if self.claims:
                 self.claims.release(key)
