@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -122,20 +124,30 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     """Worker processes that stop with the build: on Ctrl-C, SIGTERM or an error the queued
     chunks are cancelled and the running ones killed, instead of rendering the rest of the
-    book before exiting (what the executor's own `with` would do)."""
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_signals_to_the_parent)
+    book before exiting (what the executor's own `with` would do).
+
+    Workers are stopped, not asked to clean up, so their temporary files (WeasyPrint keeps
+    a folder of font files, some megabytes, for a worker's life) go to a scratch folder
+    that goes with the pool: killed workers leave nothing behind in the system's /tmp."""
+    scratch = tempfile.mkdtemp(prefix="chapbook-workers-")
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(scratch,))
     try:
-        yield pool
-    except BaseException:
-        # Joined, not abandoned: the executor's thread would otherwise write to a closed
-        # pipe as the interpreter exits, and print a traceback after "interrupted".
-        _stop(pool)
-        raise
-    pool.shutdown(wait=True)
+        try:
+            yield pool
+        except BaseException:
+            # Joined, not abandoned: the executor's thread would otherwise write to a
+            # closed pipe as the interpreter exits, and print a traceback after "interrupted".
+            _stop(pool)
+            raise
+        pool.shutdown(wait=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _leave_signals_to_the_parent() -> None:
+def _start_worker(scratch: str) -> None:
     """Ctrl-C reaches the whole process group: the parent decides and stops the workers,
-    which then die quietly on SIGTERM."""
+    which then die quietly on SIGTERM. Their temporary files go to the pool's scratch."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.environ["TMPDIR"] = scratch
+    tempfile.tempdir = scratch
