@@ -191,6 +191,8 @@ class ChunkedPdf:
         return any(piece.source.path in self.first for run in runs for piece in run.pieces)
 
     def _trim_cache(self, used: Sequence[tuple[Path, ChunkResult]]) -> None:
+        if self.claims:  # other workers' books use the cache now: the run trims it at its end
+            return
         size = sum(pdf.stat().st_size for pdf, _ in used)
         self.cache.trim({pdf.stem for pdf, _ in used}, max(CACHE_FLOOR, CACHE_FACTOR * size))
 
