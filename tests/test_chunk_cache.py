@@ -38,6 +38,8 @@ def test_entries_the_book_uses_are_kept_even_over_the_limit(tmp_path: Path) -> N
     cache = ChunkCache(tmp_path)
     for key in ("a", "b"):
         _entry(cache, key, 10_000, time.time() - 3600)
-    (tmp_path / "orphan.pdf").write_bytes(b"%PDF-1.7\n")  # its record never written: a crash
+    orphan = tmp_path / "orphan.pdf"  # its record never written: a crash, an hour ago
+    orphan.write_bytes(b"%PDF-1.7\n")
+    os.utime(orphan, (time.time() - 3600, time.time() - 3600))
     cache.trim(keep={"a", "b"}, limit=0)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "a.pdf", "b.json", "b.pdf"]

@@ -5,6 +5,8 @@ entry is never used, and a worker that died mid-upload leaves nothing usable."""
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +17,7 @@ import pytest
 from fsspec.implementations.memory import MemoryFileSystem
 
 from chapbook.core.diagnostics import Diagnostic, Location, Severity
-from chapbook.pdf.chunkcache import ChunkCache
+from chapbook.pdf.chunkcache import ORPHAN_SECONDS, ChunkCache
 from chapbook.pdf.jobs import ChunkResult
 
 RESULT = ChunkResult(
@@ -206,3 +208,32 @@ def test_trim_bounds_the_local_copies_only(tmp_path: Path, shared: str) -> None:
 def test_a_shared_store_needs_a_local_folder(shared: str) -> None:
     with pytest.raises(ValueError, match="local folder"):
         ChunkCache(shared)
+
+
+def test_a_pdf_being_committed_by_another_worker_is_left_alone(tmp_path: Path) -> None:
+    """Another worker has moved its PDF into place and not yet written the record: a
+    look-up or a trim in between must not delete it (its assembly reads it next)."""
+    cache = ChunkCache(tmp_path)
+    cache.pdf_path("k").write_bytes(PDF)
+    assert cache.get("k") is None
+    cache.trim(set(), 0)
+    assert cache.pdf_path("k").read_bytes() == PDF
+    old = time.time() - ORPHAN_SECONDS - 1  # a crash's leftover, long after: removed
+    os.utime(cache.pdf_path("k"), (old, old))
+    cache.trim(set(), 0)
+    assert not cache.pdf_path("k").exists()
+
+
+def test_a_trim_keeps_what_the_run_used(tmp_path: Path) -> None:
+    cache = ChunkCache(tmp_path)
+    for key in ("old", "new"):
+        _put(cache, key)
+    old = time.time() - 3600
+    os.utime(tmp_path / "old.json", (old, old))
+    cache.trim(set(), 0, used_since=time.time() - 60)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.json", "new.pdf"]
+
+
+def test_temporary_names_differ_between_threads_of_one_process(tmp_path: Path) -> None:
+    cache = ChunkCache(tmp_path)
+    assert cache.temporary_path("k") != cache.temporary_path("k")

@@ -20,6 +20,7 @@ from distributed import Client, LocalCluster
 from chapbook import BuildResult, Project
 from chapbook.build.executor import MANY_BOOKS
 from chapbook.pdf.chunkcache import ChunkCache
+from chapbook.pdf.claims import CLAIM_SECONDS, Claims
 
 from .conftest import built_files, copy_sample, run_chapbook
 
@@ -55,7 +56,9 @@ def build(project: Project, out: str, **options: object) -> BuildResult:
 
 @pytest.fixture(scope="module")
 def local(project: Project) -> Path:
-    """The books by the build's own workers, one at a time: the reference."""
+    """The books as tasks (8 books) on one of the build's own workers: every layout made
+    once. (`test_a_book_made_of_shared_layouts_is_the_book_built_alone` compares a book
+    with the same book built alone, the old way.)"""
     result = build(project, "local", jobs=1)
     assert len(result.outputs) == 2 * len(BOOKS)
     assert (result.layouts.laid_out, result.layouts.reused, result.layouts.pdfs) == (
@@ -160,3 +163,20 @@ def test_only_the_shared_layouts_go_to_the_shared_store(project: Project, local:
     for name in ("reader-0.pdf", "reader-1.pdf"):
         assert (project.root / "store" / name).read_bytes() == (local / name).read_bytes()
     store.rm("/many-books-store", recursive=True)
+
+
+def test_a_cache_no_library_can_reach_is_a_diagnostic(project: Project) -> None:
+    result = project.build(books=project.root / "books.jsonl", formats=["pdf"],
+                           out="unreachable", cache="nosuchstore://bucket/layouts")
+    assert [d.code for d in result.errors] == ["cache-unavailable"]
+    assert not (project.root / "unreachable" / "reader-0.pdf").exists()
+
+
+def test_claims_left_by_a_stopped_run_are_cleared_and_expire(tmp_path: Path) -> None:
+    claims = Claims(tmp_path)
+    assert claims.take("k") and not claims.take("k")  # held by another worker
+    old = time.time() - CLAIM_SECONDS - 1
+    os.utime(tmp_path / ".k.claim", (old, old))
+    assert claims.take("k")  # a dead worker's claim expires
+    claims.clear()
+    assert claims.take("k")

@@ -65,7 +65,7 @@ class Project:
               style: str | None = None, profiles: Sequence[str] = (), drafts: bool = False,
               jobs: int | None = None, pdf_mode: str = "auto", validate: bool = False,
               offprints: str | None = None, executor: str | None = None,
-              cache: str | None = None,
+              cache: str | os.PathLike[str] | None = None,
               progress: Progress | Callable[[str], object] | None = None,
               on_wait: Callable[[], None] | None = None) -> BuildResult:
         """Build the books' editions, as `chapbook build` does.
@@ -87,7 +87,8 @@ class Project:
             raise ValueError(f"offprints is 'piece' or 'contributor', not {offprints!r}")
         if executor is not None and executor_problem(executor):
             raise ValueError(executor_problem(executor))
-        options = replace(options, offprints=offprints, executor=executor, cache=cache)
+        options = replace(options, offprints=offprints, executor=executor,
+                          cache=os.fspath(cache) if cache is not None else None)
         out_dir = options.output_dir(self.root)
         try:
             with output_lock(out_dir, on_wait or _nothing):

@@ -11,9 +11,10 @@ fsspec reaches (`--cache`)."""
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from chapbook.build.bookwriter import Writing, write_book
@@ -23,6 +24,9 @@ from chapbook.core.config import Project
 from chapbook.core.diagnostics import Diagnostic
 from chapbook.core.paths import BuildPaths
 from chapbook.core.workers import Inline, Workers
+from chapbook.pdf.chunkcache import ChunkCache
+from chapbook.pdf.chunked import CACHE_FLOOR
+from chapbook.pdf.claims import Claims
 from chapbook.pdf.jobs import Layouts
 
 # Book tasks sent ahead of those finished: enough to keep every worker of a big cluster busy
@@ -62,27 +66,37 @@ def write_as_tasks(project: Project, books: Sequence[Anthology], options: BuildO
                    writing: Writing, executor: Executor | Workers,
                    ) -> tuple[list[Path], list[Diagnostic]]:
     """Every book as a task; the outputs and diagnostics in book order, whatever order the
-    tasks finish in (a problem every book reports, such as a style's, is listed once).
+    tasks finish in.
     At most IN_FLIGHT tasks are out at once: a run of a million books does not hold a
     million tasks, and the cluster's scheduler sees a steady queue."""
+    started = time.time()
+    Claims(writing.paths.chunk_cache).clear()  # left by a run stopped short: see Claims
+    # A task carries its own book: not the config's list of every book (a million of them)
+    slim = replace(project, config=project.config.model_copy(update={"anthology": []}),
+                   book_sources={})
     waiting = iter(enumerate(books))
     out: dict[Future[BookDone], int] = {}
     done: dict[int, BookDone] = {}
 
     def send(count: int) -> None:
         for number, book in itertools.islice(waiting, count):
-            task = BookTask(project, book, options, writing.paths, writing.cache, writing.given)
+            task = BookTask(slim, book, options, writing.paths, writing.cache, writing.given)
             out[executor.submit(run_book_task, task)] = number
 
     send(IN_FLIGHT)
+    writing.begin(f"{len(books)} books, side by side")
     while out:
         finished, _ = wait(out, return_when=FIRST_COMPLETED)
         for future in finished:
             number = out.pop(future)
             done[number] = future.result()
-            writing.begin(f"{books[number].slug} (book {len(done)} of {len(books)})")
             writing.layouts.add(done[number].layouts)
+            if writing.progress:
+                writing.progress.advance(len(done), len(books))
+                writing.begin(f"{books[number].slug}: built ({len(done)} of {len(books)})")
         send(len(finished))
+    # The workers leave the cache alone (see ChunkedPdf._trim_cache): what this run used stays
+    ChunkCache(writing.paths.chunk_cache).trim(set(), CACHE_FLOOR, used_since=started)
     ordered = [done[number] for number in range(len(books))]
-    problems = dict.fromkeys(d for result in ordered for d in result.diagnostics)
-    return [path for result in ordered for path in result.outputs], list(problems)
+    return ([path for result in ordered for path in result.outputs],
+            [d for result in ordered for d in result.diagnostics])

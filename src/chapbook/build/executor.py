@@ -29,8 +29,8 @@ CONNECT_SECONDS = 20
 
 def as_tasks(spec: str, books: int, preview: bool) -> bool:
     """Whether the run's books go out as book tasks: always to a cluster; locally, when
-    there are many (never in `chapbook serve`, which rebuilds a book or two, at once)."""
-    return spec != LOCAL or (books >= MANY_BOOKS and not preview)
+    there are many. Never in `chapbook serve`: it rebuilds a book or two, at once, here."""
+    return not preview and (spec != LOCAL or books >= MANY_BOOKS)
 
 
 class ExecutorUnreachable(Exception):

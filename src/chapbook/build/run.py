@@ -20,10 +20,11 @@ from chapbook.build.start import started_workers
 from chapbook.build.uptodate import up_to_date
 from chapbook.core.anthology import Anthology
 from chapbook.core.config import Project
-from chapbook.core.diagnostics import Diagnostic, has_errors, info
+from chapbook.core.diagnostics import Diagnostic, error, has_errors, info
 from chapbook.core.executors import cache_location
 from chapbook.core.paths import BuildPaths
 from chapbook.core.workers import LazyPool
+from chapbook.pdf.chunkcache import cache_problem
 from chapbook.read.pool import ReadCache
 from chapbook.web.press import write_press_site
 
@@ -71,6 +72,11 @@ def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOpt
                writing: Writing) -> tuple[list[Path], list[Diagnostic]]:
     outputs: list[Path] = []
     problems: list[Diagnostic] = []
+    if writing.cache and cache_problem(writing.cache):
+        where = None if options.cache else project.location_of("build", "cache")
+        return [], [error("cache-unavailable", str(cache_problem(writing.cache)), where,
+                          "give a folder, or an fsspec URL whose library is installed "
+                          "(s3:// needs s3fs, gs:// gcsfs)")]
     spec = options.executor or project.config.build.executor
     if as_tasks(spec, len(books), options.preview):
         try:
@@ -91,7 +97,7 @@ def _write_all(project: Project, books: tuple[Anthology, ...], options: BuildOpt
         press_files, press_problems = write_press_site(project, writing.paths)
         outputs += press_files
         problems += press_problems
-    return outputs, problems
+    return outputs, list(dict.fromkeys(problems))  # a style's problems come from every task
 
 
 def what_was_written(books: tuple[Anthology, ...], outputs: list[Path], paths: BuildPaths,

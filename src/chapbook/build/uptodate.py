@@ -56,6 +56,8 @@ def fingerprint(root: Path, options: object, given: str = "") -> str:
             continue
         stats.append((path.as_posix(), info.st_size, info.st_mtime_ns))
     settings = asdict(options) if is_dataclass(options) else repr(options)  # type: ignore[arg-type]
+    if isinstance(settings, dict):  # where the work is done changes no output
+        settings = {k: v for k, v in settings.items() if k not in ("executor", "cache")}
     environment = os.environ.get("SOURCE_DATE_EPOCH", "")  # stamped into the outputs
     fonts = machine_fonts()  # a font installed since draws what was a box
     return digest(json.dumps([stats, version("chapbook"), settings, environment, fonts, given],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -38,7 +39,8 @@ def replace_file(target: Path, data: bytes) -> None:
     """Write a cache file or record whole or not at all: to a temporary beside it, then
     renamed over it. No fsync, unlike `atomic_target`: these files are checked when read,
     and one lost to a crash is only made again."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
+    # the process id, and more: the threads of one Dask worker share a process
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
     try:
         temporary.write_bytes(data)
         os.replace(temporary, target)

@@ -22,6 +22,7 @@ import contextlib
 import json
 import os
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -38,6 +39,8 @@ from chapbook.pdf.typecounts import from_record as typography_from
 from chapbook.pdf.typecounts import to_record as typography_to
 
 SCHEMA = 2  # of the JSON records (2: with the typography measured after layout)
+# A PDF without its record this old is a crash's leftover, not an entry being committed
+ORPHAN_SECONDS = 600
 # Object stores whose uploads appear whole or not at all: no temporary name and move (a
 # copy and a delete there) needed, and no leftover temporary object when a worker dies.
 WHOLE_OBJECT_WRITES = frozenset({"s3", "s3a", "gs", "gcs", "abfs", "az"})
@@ -59,7 +62,7 @@ class ChunkCache:
     def temporary_path(self, key: str) -> Path:
         """Where a worker writes a new chunk before `put` checks it in."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        return self.directory / f".{key}.{os.getpid()}.part"
+        return self.directory / f".{key}.{_unique()}.part"
 
     def get(self, key: str) -> ChunkResult | None:
         """The entry's result, its PDF at `pdf_path(key)`; None if there is no usable one.
@@ -72,7 +75,11 @@ class ChunkCache:
     def _get_local(self, key: str) -> ChunkResult | None:
         record, pdf = self.directory / f"{key}.json", self.pdf_path(key)
         try:
-            data = json.loads(record.read_text(encoding="utf-8"))
+            text = record.read_text(encoding="utf-8")
+        except OSError:  # no entry; a PDF without its record may be one being committed
+            return None
+        try:
+            data = json.loads(text)
             if data.get("schema") != SCHEMA or data.get("sha256") != file_digest(pdf):
                 raise ValueError("stale or altered entry")
             result = _result_from(data["result"])
@@ -88,7 +95,7 @@ class ChunkCache:
         removed from the store (best effort), a store that fails is only a miss."""
         try:
             raw = store.read_record(key)
-        except OSError:  # no record (no entry), or the store failed
+        except Exception:  # no record (no entry), or the store failed (any library's error)
             return None
         try:
             sha, result = _parse(raw)
@@ -97,7 +104,7 @@ class ChunkCache:
             return None
         try:
             fetched = self._download(key, store, sha)
-        except OSError:  # the store failed, or the local disk: no verdict on the entry
+        except Exception:  # the store failed, or the local disk: no verdict on the entry
             return None
         if not fetched:
             store.discard(key)
@@ -109,7 +116,7 @@ class ChunkCache:
         """Download the entry's PDF to the local folder if it matches `sha`: False if it
         is missing from the store or does not match."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        temporary = self.directory / f".{key}.{os.getpid()}.fetch.part"
+        temporary = self.directory / f".{key}.{_unique()}.fetch.part"
         try:
             try:
                 store.download(key, temporary)
@@ -133,7 +140,7 @@ class ChunkCache:
         if self._store is not None:
             self._store.upload(key, pdf, data)
 
-    def trim(self, keep: set[str], limit: int) -> None:
+    def trim(self, keep: set[str], limit: int, used_since: float | None = None) -> None:
         """Remove the least recently used entries, never those in `keep`, until the cache
         holds at most `limit` bytes; and any PDF left without its record by a crash.
 
@@ -144,16 +151,17 @@ class ChunkCache:
         for pdf in self.directory.glob("*.pdf"):
             record = self.directory / f"{pdf.stem}.json"
             try:
-                used = record.stat()
-                entries.append((used.st_mtime, pdf.stem, used.st_size + pdf.stat().st_size))
-            except FileNotFoundError:
-                if pdf.stem not in keep:
-                    pdf.unlink(missing_ok=True)
+                stat = record.stat()
+                entries.append((stat.st_mtime, pdf.stem, stat.st_size + pdf.stat().st_size))
+            except FileNotFoundError:  # a crash's leftover, unless it is being committed
+                with contextlib.suppress(OSError):
+                    if pdf.stem not in keep and time.time() - pdf.stat().st_mtime > ORPHAN_SECONDS:
+                        pdf.unlink()
         total = sum(size for _, _, size in entries)
-        for _, key, size in sorted(entries):
+        for last_used, key, size in sorted(entries):
             if total <= limit:
                 break
-            if key not in keep:
+            if key not in keep and (used_since is None or last_used < used_since):
                 (self.directory / f"{key}.json").unlink(missing_ok=True)
                 self.pdf_path(key).unlink(missing_ok=True)
                 total -= size
@@ -187,8 +195,8 @@ class _Store:
                 self._made = True
             self._place(f"{key}.pdf", lambda at: self.fs.put_file(str(pdf), at))
             self._place(f"{key}.json", lambda at: self.fs.pipe_file(at, record))
-        except OSError:
-            pass  # the entry stays local only; the store lacks it, which costs time only
+        except Exception:  # any library's error: the entry stays local only, which costs time
+            pass
 
     def _place(self, name: str, write: Callable[[str], object]) -> None:
         """Write `name` through `write(path)`: to a temporary name moved into place, unless
@@ -200,7 +208,7 @@ class _Store:
         try:
             write(temporary)
             self.fs.mv(temporary, self.path(name))
-        except OSError:
+        except Exception:  # any store library's error: no temporary object left behind
             self._remove(temporary)
             raise
 
@@ -211,7 +219,7 @@ class _Store:
 
     def _remove(self, path: str) -> None:
         # Already gone, or the store failed: the entry is not used either way.
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(Exception):  # any store library's error
             self.fs.rm_file(path)
 
 
@@ -255,3 +263,20 @@ def _result_from(data: dict[str, Any]) -> ChunkResult:
                   for page, target, rect in data["links"])
     return ChunkResult(int(data["pages"]), tuple(data["blank"]), anchors, links, diagnostics,
                        bool(data["refused"]), typography_from(data["typography"]))
+
+
+def _unique() -> str:
+    """A temporary name's own part: the threads of one worker share its process id."""
+    return f"{os.getpid()}.{secrets.token_hex(4)}"
+
+
+def cache_problem(location: str) -> str | None:
+    """Why the chunk cache cannot live at `location` (an unknown protocol, or one whose
+    library is not installed), if it cannot."""
+    if "://" not in location:
+        return None
+    try:
+        url_to_fs(location)
+    except (ImportError, ValueError) as exc:
+        return f"cannot keep layouts at {location}: {exc}"
+    return None

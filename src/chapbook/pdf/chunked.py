@@ -191,6 +191,8 @@ class ChunkedPdf:
         return any(piece.source.path in self.first for run in runs for piece in run.pieces)
 
     def _trim_cache(self, used: Sequence[tuple[Path, ChunkResult]]) -> None:
+        if self.claims:  # other workers' books use the cache now: the run trims it at its end
+            return
         size = sum(pdf.stat().st_size for pdf, _ in used)
         self.cache.trim({pdf.stem for pdf, _ in used}, max(CACHE_FLOOR, CACHE_FACTOR * size))
 
@@ -225,7 +227,8 @@ class ChunkedPdf:
         return self._selection_job(PrintSelection(True, (), False, numbers), "")
 
     def _body_job(self, runs: tuple[BodyRun, ...]) -> _Keyed:
-        return self._selection_job(PrintSelection(False, runs, False), NO_FURNITURE_CSS)
+        return self._selection_job(PrintSelection(False, runs, False, shared=True),
+                                   NO_FURNITURE_CSS)
 
     def _selection_job(self, selection: PrintSelection, extra_css: str) -> _Keyed:
         html = render_print(self.anthology, self.style, self.setup, selection).html
@@ -311,12 +314,17 @@ def pieces_per_chunk(pieces: int) -> int:
 
 
 def plan_chunks(anthology: Anthology, size: int) -> list[tuple[BodyRun, ...]]:
-    """Runs of at most `size` pieces; a part's title page travels with its first pieces."""
+    """Runs of at most `size` pieces; a part's title page is a chunk of its own, so that its
+    first piece is laid out as in any other book (the page is the book's: its part)."""
     chunks: list[tuple[BodyRun, ...]] = []
     for run in body_runs(anthology):
-        for start in range(0, max(len(run.pieces), 1), size):
+        pieces = run.pieces
+        if run.with_part_page and pieces:
+            chunks.append((BodyRun(run.part, run.part_number, (), True, run.opens_body),))
+            run = BodyRun(run.part, run.part_number, pieces, False, False)
+        for start in range(0, max(len(pieces), 1), size):
             first = start == 0
-            chunks.append((BodyRun(run.part, run.part_number, run.pieces[start:start + size],
+            chunks.append((BodyRun(run.part, run.part_number, pieces[start:start + size],
                                    run.with_part_page and first, run.opens_body and first),))
     return chunks
 

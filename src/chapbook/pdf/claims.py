@@ -41,6 +41,12 @@ class Claims:
                 return True  # no claims here (a read-only folder): lay it out
         return True
 
+    def clear(self) -> None:
+        """Remove every claim: a run that holds the output lock starts with none (those
+        left are from workers stopped by Ctrl-C or an error, and would only make it wait)."""
+        for claim in self.directory.glob(".*.claim"):
+            claim.unlink(missing_ok=True)
+
     def release(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 

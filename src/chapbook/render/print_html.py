@@ -46,6 +46,9 @@ class PrintSelection:
     runs: tuple[BodyRun, ...] = ()
     back: bool = True
     page_numbers: Mapping[str, str] = field(default_factory=dict)  # id -> printed folio
+    # A body chunk, laid out once for every book that has its pieces: nothing in it may
+    # depend on the book but its language (no metadata; a piece's part does not show)
+    shared: bool = False
 
 
 def body_runs(anthology: Anthology) -> tuple[BodyRun, ...]:
