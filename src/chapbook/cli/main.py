@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -389,6 +391,9 @@ def main() -> None:
     """Entry point: the one error boundary. No traceback for anything a user can cause."""
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    # Temporary files (WeasyPrint's fonts) in a folder that goes with the process: it ends
+    # by os._exit, before any library could remove its own (see _leave)
+    tempfile.tempdir = tempfile.mkdtemp(prefix="chapbook-")
     try:
         app(args=bare_offprints(sys.argv[1:]))
         code: int | str | None = EXIT_OK
@@ -417,4 +422,6 @@ def _leave(code: int | str | None) -> NoReturn:
         code = EXIT_ERRORS
     sys.stdout.flush()
     sys.stderr.flush()
+    if tempfile.tempdir:
+        shutil.rmtree(tempfile.tempdir, ignore_errors=True)
     os._exit(code or EXIT_OK)

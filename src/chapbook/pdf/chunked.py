@@ -103,13 +103,11 @@ class ChunkedPdf:
         self.setup = setup
         self.roots = tuple(roots)
         self.base = base
-        # `shared`: where the body's layouts live when not in cache_dir (--cache: a folder
-        # or an fsspec URL the workers share); cache_dir holds the copies the assembly reads,
+        # `shared` (--cache): the body's layouts; cache_dir: the copies the assembly reads,
         # and what only this book uses (furniture, front and back matter)
         self.cache = ChunkCache(cache_dir)
         self.layouts = ChunkCache(shared, local=cache_dir) if shared else self.cache
-        # side by side with other workers' books (book tasks): claim chunks being laid out
-        self.claims = Claims(cache_dir) if claims else None
+        self.claims = Claims(cache_dir) if claims else None  # book tasks side by side
         self.jobs = max(1, jobs)
         self.progress = progress
         self.pool = pool  # the build's workers, perhaps already warm; else the book's own
